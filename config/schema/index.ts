@@ -1,0 +1,120 @@
+// The one schema of the config file: types, validation, defaults and the config reference all come from here.
+import { z } from "zod";
+import { priorityName, streamName } from "./common.js";
+import {
+  adxl345Sensor,
+  bme280Sensor,
+  i2cBusConfig,
+  lis3dhSensor,
+  mcp9808Sensor,
+  mpu6050Sensor,
+  sht3xSensor,
+  sht4xSensor,
+  tmp102Sensor,
+} from "./i2c-sensors.js";
+import { gpioDoorSensor } from "./gpio.js";
+import { modbusSensor, serialBusConfig } from "./modbus.js";
+import { doorProcessor } from "./processors-door.js";
+import { sensorFaultProcessor, temperatureAlarmProcessor, vibrationProcessor } from "./processors-analytics.js";
+import { codecOptions } from "./codec.js";
+import { storeConfig } from "./store.js";
+import { uplinkConfig } from "./uplink.js";
+
+export const sensorConfig = z.discriminatedUnion("type", [
+  sht3xSensor,
+  sht4xSensor,
+  tmp102Sensor,
+  mcp9808Sensor,
+  bme280Sensor,
+  adxl345Sensor,
+  lis3dhSensor,
+  mpu6050Sensor,
+  gpioDoorSensor,
+  modbusSensor,
+]);
+
+export const processorConfig = z.discriminatedUnion("type", [
+  doorProcessor,
+  temperatureAlarmProcessor,
+  sensorFaultProcessor,
+  vibrationProcessor,
+]);
+
+export const streamConfig = z.strictObject({
+  name: streamName,
+  /** Cold room or machine this stream belongs to: links a door to the temperature alarms of its room. */
+  group: z.string().min(1).optional(),
+  sensor: sensorConfig,
+  processors: z.array(processorConfig).default([]),
+  codec: codecOptions.default(codecOptions.parse({})),
+  /** Overrides the priority implied by the sensor kind. */
+  priority: priorityName.optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const gatewayConfig = z.strictObject({
+  /** Stable, unique per device. Default: derived from /etc/machine-id or the Raspberry Pi serial. */
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, '_', '.', '-'").optional(),
+  /** Where the store and other state live. */
+  dataDir: z.string().default("/var/lib/edge-agent"),
+});
+
+export const clockConfig = z.strictObject({
+  /** A file whose existence means the wall clock is synchronised (systemd-timesyncd creates this one). */
+  syncFlagFile: z.string().default("/run/systemd/timesync/synchronized"),
+  /** Trust the wall clock without a sync signal (gateways with a battery-backed RTC). */
+  trustWallClock: z.boolean().default(false),
+  /** A jump between wall and monotonic time larger than this is a clock step. */
+  stepThresholdMs: z.number().int().positive().default(1000),
+  checkIntervalMs: z.number().int().positive().default(1000),
+});
+
+export const logConfig = z.strictObject({
+  level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  format: z.enum(["json", "pretty", "auto"]).default("auto"),
+});
+
+export const agentConfig = z
+  .strictObject({
+    gateway: gatewayConfig.default(gatewayConfig.parse({})),
+    clock: clockConfig.default(clockConfig.parse({})),
+    log: logConfig.default(logConfig.parse({})),
+    buses: z
+      .strictObject({
+        i2c: z.array(i2cBusConfig).default([]),
+        serial: z.array(serialBusConfig).default([]),
+      })
+      .default({ i2c: [], serial: [] }),
+    streams: z.array(streamConfig).min(1),
+    store: storeConfig.default(storeConfig.parse({})),
+    uplink: uplinkConfig,
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.streams.forEach((s, i) => {
+      const first = seen.get(s.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["streams", i, "name"], message: `duplicate stream name "${s.name}" (also streams[${first}].name)` });
+      } else seen.set(s.name, i);
+      const sensor = s.sensor as { type: string; bus?: string };
+      if (sensor.bus !== undefined) {
+        const kind = sensor.type === "modbus" ? "serial" : "i2c";
+        const names = cfg.buses[kind].map((b) => b.name);
+        if (!names.includes(sensor.bus)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["streams", i, "sensor", "bus"],
+            message: `expected one of the buses.${kind} names (${names.join(", ") || "none declared"}), got "${sensor.bus}"`,
+          });
+        }
+      }
+    });
+  });
+
+export type AgentConfig = z.infer<typeof agentConfig>;
+export type StreamConfig = z.infer<typeof streamConfig>;
+export type SensorConfig = z.infer<typeof sensorConfig>;
+export type ProcessorConfig = z.infer<typeof processorConfig>;
+export type UplinkConfig = AgentConfig["uplink"];
+export type StoreConfig = AgentConfig["store"];
+export type CodecOptions = z.infer<typeof codecOptions>;
