@@ -20,9 +20,17 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   uninstall: () => import("./commands/uninstall.js"),
 };
 
+/** The package version; found by walking up from this file, so it works from source and from dist/. */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version: string };
+      if (pkg.name === "edge-agent") return pkg.version;
+    } catch {
+      /* not here: keep walking up */
+    }
+  }
+  return "unknown";
 }
 
 async function help(): Promise<string> {
