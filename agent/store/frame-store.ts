@@ -1,0 +1,565 @@
+// Durable store-and-forward queue of encoded frames on SQLite (WAL, synchronous=FULL): grouped commits, a byte
+// bound with a priority drop policy, gap records for every drop, and self-repair by quarantining a bad file.
+import Database from "better-sqlite3";
+import type { Logger } from "../log.js";
+import { RateLimitedLog } from "../log.js";
+import type { Frame } from "../pipeline/frame.js";
+import type { PriorityLevel } from "../model.js";
+import { ROW_OVERHEAD_BYTES, SCHEMA } from "./sql.js";
+import { SeqReservation } from "./seq-reservation.js";
+import { isCorruption, isDiskFull, quarantineDatabase } from "./quarantine.js";
+import { gapFrame, mergeGap, type DropReason, type GapRange } from "./gap-record.js";
+import { WriteMeter } from "./write-meter.js";
+
+export interface FrameStoreOptions {
+  path: string;
+  maxBytes: number;
+  flushIntervalMs: number;
+  commitEveryEvent: boolean;
+  log: Logger;
+  gatewayId?: string;
+  /** Wall clock for queue ages; defaults to Date.now. */
+  now?: () => number;
+  /** Hard ceiling on the file in SQLite pages (a small partition); writes beyond it fail like a full disk. */
+  maxPageCount?: number;
+}
+
+/** A frame as read back from the store: `id` orders frames by arrival and identifies them for acknowledgement. */
+export interface StoredFrame extends Frame {
+  id: number;
+  createdMs: number;
+}
+
+export interface DropCount {
+  frames: number;
+  samples: number;
+}
+
+export interface StoreStats {
+  queuedBytes: number;
+  queuedFrames: number;
+  /** Frames accepted but not yet committed (at most one flush interval's worth, or more while the disk is full). */
+  pendingFrames: number;
+  oldestUnsentAgeMs: number | null;
+  drops: Record<DropReason, DropCount>;
+  bytesWritten: number;
+  bytesWrittenPerHour: number;
+  quarantines: number;
+  diskFull: boolean;
+}
+
+export interface FrameStore {
+  nextSeq(stream: string): number;
+  put(frame: Frame): void;
+  commit(): void;
+  stats(): StoreStats;
+  close(): void;
+  /** Called after every commit that made new frames available. Returns an unsubscribe function. */
+  onCommit(listener: () => void): () => void;
+  /** Committed, unacknowledged frames with afterId < id <= uptoId, oldest first, skipping pinned ones. */
+  fetch(afterId: number, limit: number, uptoId?: number): StoredFrame[];
+  /** Highest committed frame id (0 when none). */
+  lastId(): number;
+  /** Protects a frame being published from eviction until ack() or unpinAll(). */
+  pin(id: number): void;
+  unpinAll(): void;
+  /** The broker acknowledged the frame: it leaves the store (deleted with the next grouped commit). */
+  ack(id: number): void;
+  /** Rewrites the bytes of untrusted frames in place; fn returns the new bytes or null to leave a frame as is. */
+  restampUntrusted(fn: (bytes: Uint8Array, frame: Frame) => Uint8Array | null): number;
+  /** Changes the page ceiling (undefined: none); lets a full disk "get space back" in tests and on resize. */
+  setMaxPageCount(pages: number | undefined): void;
+}
+
+interface Pending {
+  frame: Frame;
+  createdMs: number;
+}
+
+interface FrameRow {
+  id: number;
+  stream: string;
+  seq: number;
+  priority: number;
+  urgent: number;
+  untrusted: number;
+  codec: string;
+  samples: number;
+  t_first: number;
+  t_last: number;
+  created_ms: number;
+  bytes: Buffer;
+}
+
+const REASONS: DropReason[] = ["overflow", "disk-full", "quarantine"];
+/** While the disk is full, accepted frames wait in memory up to this share of maxBytes, then the lowest go. */
+const PENDING_SHARE_WHILE_FULL = 1 / 16;
+
+export function openFrameStore(opts: FrameStoreOptions): FrameStore {
+  return new SqliteFrameStore(opts);
+}
+
+function frameSize(f: Frame): number {
+  return f.bytes.byteLength + ROW_OVERHEAD_BYTES;
+}
+
+class SqliteFrameStore implements FrameStore {
+  private db!: Database.Database;
+  private readonly log: Logger;
+  private readonly rl: RateLimitedLog;
+  private readonly now: () => number;
+  private readonly reservation: SeqReservation;
+  private readonly next = new Map<string, number>();
+  private readonly dirtySeqs = new Set<string>();
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  private readonly pendingAcks = new Map<number, number>();
+  private readonly pinned = new Map<number, number>();
+  private gaps = new Map<string, GapRange>();
+  private readonly drops = new Map<DropReason, DropCount>(REASONS.map((r) => [r, { frames: 0, samples: 0 }]));
+  private queuedBytes = 0;
+  private queuedFrames = 0;
+  private maxId = 0;
+  private quarantines = 0;
+  private diskFull = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly meter: WriteMeter;
+  private maxPageCount: number | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: FrameStoreOptions) {
+    this.log = opts.log.child({ component: "store" });
+    this.rl = new RateLimitedLog(this.log);
+    this.now = opts.now ?? Date.now;
+    this.meter = new WriteMeter(this.now);
+    this.maxPageCount = opts.maxPageCount;
+    this.reservation = new SeqReservation(`${opts.path}.seq`);
+    this.openOrRepair();
+  }
+
+  // ---- producer side ----
+
+  nextSeq(stream: string): number {
+    let s = this.next.get(stream);
+    if (s === undefined) s = this.reservation.bound(stream);
+    this.next.set(stream, s + 1);
+    this.dirtySeqs.add(stream);
+    this.reservation.cover(stream, s);
+    return s;
+  }
+
+  put(frame: Frame): void {
+    if (this.closed) throw new Error("frame store is closed");
+    this.pending.push({ frame, createdMs: this.now() });
+    this.pendingBytes += frameSize(frame);
+    if (this.opts.flushIntervalMs === 0 || (frame.urgent && this.opts.commitEveryEvent)) this.commit();
+    else this.schedule();
+  }
+
+  commit(): void {
+    if (this.closed) return;
+    this.clearTimer();
+    if (!this.pending.length && !this.pendingAcks.size && !this.dirtySeqs.size && !this.gaps.size) return;
+    const added = this.pending.length > 0 || this.gaps.size > 0;
+    try {
+      this.commitOnce();
+    } catch (e) {
+      if (isDiskFull(e)) this.onDiskFull();
+      else if (isCorruption(e)) this.repairWhileRunning(e);
+      else this.rl.error("store.commit", "store commit failed; frames kept in memory for the next attempt", { err: String(e) });
+      if (this.pending.length || this.gaps.size) this.schedule();
+      return;
+    }
+    if (this.diskFull) {
+      this.diskFull = false;
+      this.log.info("store writable again");
+    }
+    if (added) for (const l of this.listeners) l();
+  }
+
+  // ---- uplink side ----
+
+  onCommit(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  fetch(afterId: number, limit: number, uptoId = Number.MAX_SAFE_INTEGER): StoredFrame[] {
+    if (limit <= 0 || this.closed) return [];
+    const out: StoredFrame[] = [];
+    let cursor = afterId;
+    while (out.length < limit) {
+      const rows = this.stmt("SELECT * FROM frames WHERE id > ? AND id <= ? ORDER BY id LIMIT ?").all(cursor, uptoId, limit) as FrameRow[];
+      for (const r of rows) {
+        cursor = r.id;
+        if (this.pendingAcks.has(r.id) || this.pinned.has(r.id)) continue;
+        out.push(toStored(r));
+        if (out.length === limit) break;
+      }
+      if (rows.length < limit) break;
+    }
+    return out;
+  }
+
+  lastId(): number {
+    return this.maxId;
+  }
+
+  pin(id: number): void {
+    const r = this.stmt("SELECT length(bytes) AS n FROM frames WHERE id = ?").get(id) as { n: number } | undefined;
+    if (r) this.pinned.set(id, r.n + ROW_OVERHEAD_BYTES);
+  }
+
+  unpinAll(): void {
+    this.pinned.clear();
+  }
+
+  ack(id: number): void {
+    const size = this.pinned.get(id);
+    this.pinned.delete(id);
+    if (size === undefined || this.pendingAcks.has(id)) return;
+    this.pendingAcks.set(id, size);
+    this.queuedBytes -= size;
+    this.queuedFrames--;
+    this.schedule();
+  }
+
+  restampUntrusted(fn: (bytes: Uint8Array, frame: Frame) => Uint8Array | null): number {
+    let n = 0;
+    for (const p of this.pending) {
+      if (!p.frame.untrusted) continue;
+      const b = fn(p.frame.bytes, p.frame);
+      if (!b) continue;
+      this.pendingBytes += b.byteLength - p.frame.bytes.byteLength;
+      p.frame = { ...p.frame, bytes: b, untrusted: false };
+      n++;
+    }
+    const rows = this.stmt("SELECT * FROM frames WHERE untrusted = 1").all() as FrameRow[];
+    const update = this.stmt("UPDATE frames SET bytes = ?, untrusted = 0 WHERE id = ?");
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (this.pinned.has(r.id) || this.pendingAcks.has(r.id)) continue;
+        const f = toStored(r);
+        const b = fn(f.bytes, f);
+        if (!b) continue;
+        update.run(b, r.id);
+        this.queuedBytes += b.byteLength - f.bytes.byteLength;
+        n++;
+      }
+    })();
+    return n;
+  }
+
+  setMaxPageCount(pages: number | undefined): void {
+    this.maxPageCount = pages;
+    this.db.pragma(`max_page_count = ${pages ?? 0xfffffffe}`);
+  }
+
+  stats(): StoreStats {
+    const drops = Object.fromEntries(REASONS.map((r) => [r, { ...this.drops.get(r)! }])) as Record<DropReason, DropCount>;
+    return {
+      queuedBytes: this.queuedBytes,
+      queuedFrames: this.queuedFrames,
+      pendingFrames: this.pending.length,
+      oldestUnsentAgeMs: this.oldestUnsentAge(),
+      drops,
+      bytesWritten: this.meter.total,
+      bytesWrittenPerHour: this.meter.perHour(),
+      quarantines: this.quarantines,
+      diskFull: this.diskFull,
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.commit();
+    this.closed = true;
+    this.clearTimer();
+    this.listeners.clear();
+    try {
+      this.db.close();
+    } catch (e) {
+      this.rl.error("store.close", "closing the store failed", { err: String(e) });
+    }
+  }
+
+  // ---- internals ----
+
+  private readonly stmts = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.commit();
+    }, this.opts.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private openOrRepair(): void {
+    try {
+      this.openDb();
+    } catch (e) {
+      this.quarantine(e, "at start");
+      this.openDb();
+    }
+  }
+
+  private openDb(): void {
+    const db = new Database(this.opts.path);
+    try {
+      db.pragma("journal_mode = WAL");
+      // FULL: a commit is on the medium when commit() returns, so a power cut loses at most the uncommitted batch.
+      db.pragma("synchronous = FULL");
+      // Checkpoints run after each commit (and are counted by the write meter), not at SQLite's discretion.
+      db.pragma("wal_autocheckpoint = 0");
+      const check = db.pragma("quick_check", { simple: true });
+      if (check !== "ok") throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: "SQLITE_CORRUPT" });
+      db.exec(SCHEMA);
+      if (this.maxPageCount !== undefined) db.pragma(`max_page_count = ${this.maxPageCount}`);
+      this.meter.pageSize = db.pragma("page_size", { simple: true }) as number;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    this.db = db;
+    this.stmts.clear();
+    this.loadState();
+  }
+
+  private loadState(): void {
+    const q = this.stmt("SELECT COUNT(*) AS n, COALESCE(SUM(length(bytes)), 0) AS b, COALESCE(MAX(id), 0) AS m FROM frames").get() as {
+      n: number;
+      b: number;
+      m: number;
+    };
+    this.queuedFrames = q.n;
+    this.queuedBytes = q.b + q.n * ROW_OVERHEAD_BYTES;
+    if (this.maxId > q.m) {
+      // A replacement database continues the id sequence, so acks for frames of the old file cannot hit new ones.
+      this.stmt("INSERT INTO sqlite_sequence (name, seq) VALUES ('frames', ?)").run(this.maxId);
+    } else this.maxId = q.m;
+    for (const r of this.stmt("SELECT stream, next FROM seqs").all() as { stream: string; next: number }[]) {
+      this.next.set(r.stream, Math.max(r.next, this.next.get(r.stream) ?? 0));
+    }
+    for (const r of this.stmt("SELECT reason, frames, samples FROM drops").all() as ({ reason: DropReason } & DropCount)[]) {
+      const d = this.drops.get(r.reason);
+      if (d) {
+        d.frames = Math.max(d.frames, r.frames);
+        d.samples = Math.max(d.samples, r.samples);
+      }
+    }
+    for (const s of this.next.keys()) this.dirtySeqs.add(s);
+  }
+
+  private quarantine(e: unknown, when: string): void {
+    const moved = quarantineDatabase(this.opts.path);
+    this.quarantines++;
+    this.log.error({ err: String(e), movedTo: moved }, `store database unreadable ${when}; moved aside and replaced by a new one`);
+  }
+
+  private repairWhileRunning(e: unknown): void {
+    const lost = this.queuedFrames;
+    try {
+      this.db.close();
+    } catch {
+      // The file is already broken; closing is best effort.
+    }
+    this.quarantine(e, "while running");
+    this.pinned.clear();
+    this.pendingAcks.clear();
+    const d = this.drops.get("quarantine")!;
+    d.frames += lost;
+    if (lost > 0) mergeGap(this.gaps, { stream: "_store", reason: "quarantine", frames: lost, samples: 0, tFirst: 0, tLast: 0 });
+    this.openDb();
+    for (const l of this.listeners) l();
+  }
+
+  /** One transaction: admit pending frames (evicting by policy), delete acknowledged ones, persist counters. */
+  private commitOnce(): void {
+    const txGaps = new Map<string, GapRange>([...this.gaps].map(([k, g]) => [k, { ...g }]));
+    const txDrops = new Map<DropReason, DropCount>([...this.drops].map(([k, d]) => [k, { ...d }]));
+    let queuedBytes = this.queuedBytes;
+    let queuedFrames = this.queuedFrames;
+    let maxId = this.maxId;
+    const insert = this.stmt(
+      "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    );
+    const drop = (f: { stream: string; samples: number; tFirst: number; tLast: number }, reason: DropReason): void => {
+      const d = txDrops.get(reason)!;
+      d.frames++;
+      d.samples += f.samples;
+      mergeGap(txGaps, { stream: f.stream, reason, samples: f.samples, tFirst: f.tFirst, tLast: f.tLast });
+    };
+    const insertFrame = (f: Frame, createdMs: number): void => {
+      const r = insert.run(f.stream, f.seq, f.priority, f.urgent ? 1 : 0, f.untrusted ? 1 : 0, f.codec, f.samples, f.tFirst, f.tLast, createdMs, f.bytes);
+      maxId = Number(r.lastInsertRowid);
+      queuedBytes += frameSize(f);
+      queuedFrames++;
+    };
+
+    this.db.transaction(() => {
+      const del = this.stmt("DELETE FROM frames WHERE id = ?");
+      for (const id of this.pendingAcks.keys()) del.run(id);
+      for (const p of this.pending) {
+        const need = frameSize(p.frame);
+        if (queuedBytes + need > this.opts.maxBytes) {
+          const freed = this.evict(p.frame.priority, queuedBytes + need - this.opts.maxBytes, (r) => drop(r, "overflow"));
+          queuedBytes -= freed.bytes;
+          queuedFrames -= freed.frames;
+        }
+        if (queuedBytes + need > this.opts.maxBytes) drop(p.frame, "overflow");
+        else insertFrame(p.frame, p.createdMs);
+      }
+      // Gap records are tiny and must not be refused, or the drop would become silent.
+      for (const g of txGaps.values()) insertFrame(gapFrame(g, this.nextSeq(g.stream)), this.now());
+      const upSeq = this.stmt("INSERT INTO seqs (stream, next) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET next = excluded.next");
+      for (const s of this.dirtySeqs) upSeq.run(s, this.next.get(s)!);
+      const upDrop = this.stmt(
+        "INSERT INTO drops (reason, frames, samples) VALUES (?, ?, ?) ON CONFLICT(reason) DO UPDATE SET frames = excluded.frames, samples = excluded.samples",
+      );
+      for (const [r, d] of txDrops) if (d.frames) upDrop.run(r, d.frames, d.samples);
+    })();
+
+    for (const [k, d] of txDrops) {
+      const prev = this.drops.get(k)!;
+      if (d.frames > prev.frames) this.rl.warn(`store.drop.${k}`, "store dropped frames; gap records sent upstream", { reason: k, frames: d.frames });
+      this.drops.set(k, d);
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.pendingAcks.clear();
+    this.dirtySeqs.clear();
+    this.gaps = new Map();
+    this.queuedBytes = queuedBytes;
+    this.queuedFrames = queuedFrames;
+    this.maxId = maxId;
+    this.checkpoint();
+  }
+
+  /**
+   * Deletes committed frames no more important than `priority` (waveforms first, then the oldest periodic data,
+   * ...), skipping frames in flight, until `bytes` are freed. Runs inside the caller's transaction.
+   */
+  private evict(priority: PriorityLevel | number, bytes: number, onDrop: (r: { stream: string; samples: number; tFirst: number; tLast: number }) => void): { bytes: number; frames: number } {
+    let freed = 0;
+    let frames = 0;
+    let after = { p: Number.MAX_SAFE_INTEGER, id: 0 };
+    const sel = this.stmt(
+      "SELECT id, priority, stream, samples, t_first, t_last, length(bytes) AS n FROM frames WHERE priority >= ? AND (priority < ? OR (priority = ? AND id > ?)) ORDER BY priority DESC, id LIMIT 64",
+    );
+    const del = this.stmt("DELETE FROM frames WHERE id = ?");
+    while (freed < bytes) {
+      const rows = sel.all(priority, after.p, after.p, after.id) as { id: number; priority: number; stream: string; samples: number; t_first: number; t_last: number; n: number }[];
+      if (!rows.length) break;
+      for (const r of rows) {
+        after = { p: r.priority, id: r.id };
+        if (this.pinned.has(r.id) || this.pendingAcks.has(r.id)) continue;
+        del.run(r.id);
+        freed += r.n + ROW_OVERHEAD_BYTES;
+        frames++;
+        onDrop({ stream: r.stream, samples: r.samples, tFirst: r.t_first, tLast: r.t_last });
+        if (freed >= bytes) break;
+      }
+    }
+    return { bytes: freed, frames };
+  }
+
+  /** The medium is full: free room by policy in a separate small transaction, and bound what waits in memory. */
+  private onDiskFull(): void {
+    if (!this.diskFull) this.log.error("store medium full; dropping lowest-priority data to keep accepting events");
+    this.diskFull = true;
+    const minPriority = Math.min(...this.pending.map((p) => p.frame.priority), Number.MAX_SAFE_INTEGER);
+    const want = Math.max(this.pendingBytes * 2, 64 * 1024);
+    const gaps = new Map(this.gaps);
+    let dropped = { frames: 0, samples: 0 };
+    try {
+      this.db.transaction(() => {
+        const freed = this.evict(minPriority, want, (r) => {
+          dropped.frames++;
+          dropped.samples += r.samples;
+          mergeGap(gaps, { ...r, reason: "disk-full" });
+        });
+        this.queuedBytes -= freed.bytes;
+        this.queuedFrames -= freed.frames;
+      })();
+    } catch (e) {
+      dropped = { frames: 0, samples: 0 };
+      this.rl.error("store.full.evict", "could not free room on a full medium", { err: String(e) });
+      return this.boundPending();
+    }
+    this.gaps = gaps;
+    const d = this.drops.get("disk-full")!;
+    d.frames += dropped.frames;
+    d.samples += dropped.samples;
+    this.checkpoint();
+    this.boundPending();
+  }
+
+  private boundPending(): void {
+    const cap = Math.max(this.opts.maxBytes * PENDING_SHARE_WHILE_FULL, 64 * 1024);
+    if (this.pendingBytes <= cap) return;
+    // Least important first, oldest first among equals; events go last of all.
+    const order = this.pending.map((p, i) => ({ p, i })).sort((a, b) => b.p.frame.priority - a.p.frame.priority || a.i - b.i);
+    const gone = new Set<number>();
+    for (const { p, i } of order) {
+      if (this.pendingBytes <= cap) break;
+      gone.add(i);
+      this.pendingBytes -= frameSize(p.frame);
+      const d = this.drops.get("disk-full")!;
+      d.frames++;
+      d.samples += p.frame.samples;
+      mergeGap(this.gaps, { stream: p.frame.stream, reason: "disk-full", samples: p.frame.samples, tFirst: p.frame.tFirst, tLast: p.frame.tLast });
+    }
+    this.pending = this.pending.filter((_, i) => !gone.has(i));
+  }
+
+  private checkpoint(): void {
+    try {
+      const [r] = this.db.pragma("wal_checkpoint(PASSIVE)") as { busy: number; log: number; checkpointed: number }[];
+      this.meter.record(r.log, r.checkpointed);
+    } catch (e) {
+      this.rl.warn("store.checkpoint", "WAL checkpoint failed; retried after the next commit", { err: String(e) });
+    }
+  }
+
+  private oldestUnsentAge(): number | null {
+    const oldestPending = this.pending.length ? this.pending[0].createdMs : null;
+    const skip = this.pendingAcks.size;
+    const rows = this.stmt("SELECT id, created_ms FROM frames ORDER BY id LIMIT ?").all(skip + 1) as { id: number; created_ms: number }[];
+    const first = rows.find((r) => !this.pendingAcks.has(r.id));
+    const t = first ? first.created_ms : oldestPending;
+    return t === null ? null : Math.max(0, this.now() - t);
+  }
+}
+
+function toStored(r: FrameRow): StoredFrame {
+  return {
+    id: r.id,
+    createdMs: r.created_ms,
+    stream: r.stream,
+    seq: r.seq,
+    priority: r.priority as PriorityLevel,
+    urgent: r.urgent === 1,
+    untrusted: r.untrusted === 1,
+    codec: r.codec,
+    samples: r.samples,
+    tFirst: r.t_first,
+    tLast: r.t_last,
+    bytes: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
+  };
+}

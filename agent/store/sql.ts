@@ -1,0 +1,24 @@
+// The store's SQLite schema. One row per frame; counters and sequence numbers live beside the frames so one
+// transaction keeps them consistent.
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS frames (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  urgent INTEGER NOT NULL,
+  untrusted INTEGER NOT NULL,
+  codec TEXT NOT NULL,
+  samples INTEGER NOT NULL,
+  t_first REAL NOT NULL,
+  t_last REAL NOT NULL,
+  created_ms INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS frames_evict ON frames (priority DESC, id);
+CREATE TABLE IF NOT EXISTS seqs (stream TEXT PRIMARY KEY, next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS drops (reason TEXT PRIMARY KEY, frames INTEGER NOT NULL, samples INTEGER NOT NULL);
+`;
+
+/** Per-row bookkeeping SQLite adds beyond the payload (row header, index entry, columns); used for the byte bound. */
+export const ROW_OVERHEAD_BYTES = 96;
