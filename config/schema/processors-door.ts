@@ -3,10 +3,12 @@ import { z } from "zod";
 
 export const doorProcessor = z.strictObject({
   type: z.literal("door"),
-  /** Raise door.open-too-long after this many seconds open. */
+  /** Raise the door-open-too-long alarm after this many seconds open; it is cleared on close. */
   openTooLongS: z.number().positive().default(300),
-  /** Temperature alarms of the same group stay suppressed this long after the door closes. */
-  graceS: z.number().min(0).default(600),
   /** Period of the openings-per-hour / total-open-time metric. */
   metricsIntervalS: z.number().positive().default(3600),
 });
+// The suppression of a room's temperature alarms after the door closes is the temperature-alarm's `doorGraceS`:
+// the reader of RoomState decides how long it stays quiet, so there is one knob, not two that could disagree.
+
+export type DoorProcessorConfig = z.infer<typeof doorProcessor>;
