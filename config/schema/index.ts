@@ -42,31 +42,31 @@ export const processorConfig = z.discriminatedUnion("type", [
 
 export const streamConfig = z.strictObject({
   name: streamName,
-  /** Cold room or machine this stream belongs to: links a door to the temperature alarms of its room. */
-  group: z.string().min(1).optional(),
+  group: z.string().min(1).optional().describe("cold room or machine this stream belongs to: links a door to the temperature alarms of its room"),
   sensor: sensorConfig,
   processors: z.array(processorConfig).default([]),
   codec: codecOptions.default(codecOptions.parse({})),
-  /** Overrides the priority implied by the sensor kind. */
-  priority: priorityName.optional(),
+  priority: priorityName.optional().describe("overrides the priority implied by the sensor kind (store overflow order)"),
   enabled: z.boolean().default(true),
 });
 
 export const gatewayConfig = z.strictObject({
-  /** Stable, unique per device. Default: derived from /etc/machine-id or the Raspberry Pi serial. */
-  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, '_', '.', '-'").optional(),
-  /** Where the store and other state live. */
-  dataDir: z.string().default("/var/lib/edge-agent"),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, '_', '.', '-'")
+    .optional()
+    .describe("stable, unique per device; default: derived from /etc/machine-id or the Raspberry Pi serial"),
+  dataDir: z.string().default("/var/lib/edge-agent").describe("where the store and other state live"),
 });
 
 export const clockConfig = z.strictObject({
-  /** A file whose existence means the wall clock is synchronised (systemd-timesyncd creates this one). */
-  syncFlagFile: z.string().default("/run/systemd/timesync/synchronized"),
-  /** Trust the wall clock without a sync signal (gateways with a battery-backed RTC). */
-  trustWallClock: z.boolean().default(false),
-  /** A jump between wall and monotonic time larger than this is a clock step. */
-  stepThresholdMs: z.number().int().positive().default(1000),
-  checkIntervalMs: z.number().int().positive().default(1000),
+  syncFlagFile: z
+    .string()
+    .default("/run/systemd/timesync/synchronized")
+    .describe("a file whose existence means the wall clock is synchronised (systemd-timesyncd creates this one)"),
+  trustWallClock: z.boolean().default(false).describe("trust the wall clock without a sync signal (gateways with a battery-backed RTC)"),
+  stepThresholdMs: z.number().int().positive().default(1000).describe("a jump between wall and monotonic time larger than this is a clock step"),
+  checkIntervalMs: z.number().int().positive().default(1000).describe("how often the wall clock is compared with the monotonic clock"),
 });
 
 export const logConfig = z.strictObject({

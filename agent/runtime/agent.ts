@@ -1,0 +1,214 @@
+// Turns a valid config into a running agent: clock, sources, processors, batchers, store and uplink, wired once here.
+import { mkdirSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import type { AgentConfig, CodecOptions, ProcessorConfig, StreamConfig } from "../../config/schema/index.js";
+import { AgentClock, systemClockSources, type ClockChange, type ClockSources } from "../clock.js";
+import type { Logger } from "../log.js";
+import { Priority, type StreamInfo } from "../model.js";
+import type { Frame } from "../pipeline/frame.js";
+import { RoomState } from "../pipeline/room-state.js";
+import type { Processor, Source } from "../pipeline/stages.js";
+import { BatcherSink, type FrameBatcher, type FrameSink } from "./batcher-sink.js";
+import type { RuntimeContext } from "./context.js";
+import { Pipeline } from "./pipeline.js";
+
+export const AGENT_STREAM = "agent";
+
+export interface StoreLike extends FrameSink {
+  close(): void;
+  stats(): Record<string, unknown>;
+  /** Rewrites stored frames in place; `fn` returns new bytes, or null to keep the frame as it is. */
+  restampUntrusted?(fn: (frame: { stream: string; seq: number; bytes: Uint8Array }) => Uint8Array | null): number;
+}
+
+export interface UplinkLike {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): Record<string, unknown>;
+}
+
+export interface ServiceNotifierLike {
+  ready(): void;
+  watchdog(): void;
+  stopping(): void;
+  reloading(): void;
+  status(text: string): void;
+  watchdogIntervalMs: number | undefined;
+}
+
+/** The parts the runtime composes; the defaults are the real ones (default-deps.ts), tests may swap any. */
+export interface AgentDeps {
+  createSource(stream: StreamConfig, ctx: RuntimeContext): Source;
+  createProcessor(cfg: ProcessorConfig, stream: StreamInfo, ctx: RuntimeContext): Processor;
+  createBatcher(stream: StreamInfo, opts: CodecOptions, nextSeq: () => number): FrameBatcher;
+  openStore(opts: { path: string; maxBytes: number; flushIntervalMs: number; commitEveryEvent: boolean; log: Logger; gatewayId: string }): StoreLike;
+  createUplink(opts: { config: AgentConfig["uplink"]; gatewayId: string; store: StoreLike; log: Logger }): UplinkLike;
+  restampFrame(bytes: Uint8Array, deltaMs: number): Uint8Array;
+  defaultGatewayId(): string;
+  notifier?(log: Logger): ServiceNotifierLike;
+}
+
+export interface StartOptions {
+  log: Logger;
+  deps: AgentDeps;
+  clockSources?: ClockSources;
+  /** Called for every frame handed to the store (the demo's live view). */
+  onFrame?: (frame: Frame) => void;
+  /** Leave the uplink out (tests of the pipeline and store alone). */
+  noUplink?: boolean;
+}
+
+export interface RunningAgent {
+  readonly config: AgentConfig;
+  readonly gatewayId: string;
+  readonly pipeline: Pipeline;
+  readonly sink: BatcherSink;
+  readonly store: StoreLike;
+  readonly uplink: UplinkLike | undefined;
+  readonly clock: AgentClock;
+  readonly ctx: RuntimeContext;
+  /** Healthy: the pipeline ticks and the store accepts writes. The watchdog is fed only while this holds. */
+  healthy(): boolean;
+  stop(): Promise<void>;
+}
+
+/** The config's priority override and group apply to the stream a source declares under the configured name. */
+function withConfig(s: StreamConfig, info: StreamInfo): StreamInfo {
+  return { ...info, priority: s.priority ? Priority[s.priority] : info.priority, group: info.group ?? s.group };
+}
+
+export async function startAgent(config: AgentConfig, opts: StartOptions): Promise<RunningAgent> {
+  const { deps } = opts;
+  const log = opts.log;
+  const gatewayId = config.gateway.id ?? deps.defaultGatewayId();
+  const dataDir = isAbsolute(config.gateway.dataDir) ? config.gateway.dataDir : resolve(config.gateway.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+
+  const clock = new AgentClock(opts.clockSources ?? systemClockSources(config.clock.syncFlagFile), config.clock);
+  if (!clock.trusted) log.warn({ syncFlagFile: config.clock.syncFlagFile }, "wall clock not yet synchronised: samples are flagged until it is");
+
+  const closers: (() => Promise<void> | void)[] = [];
+  const ctx: RuntimeContext = {
+    config,
+    log,
+    now: clock.now,
+    rooms: new RoomState(),
+    gatewayId,
+    dataDir,
+    shared: new Map(),
+    onClose: (fn) => closers.push(fn),
+  };
+
+  const sources: Source[] = [];
+  const sourceStreams: StreamInfo[] = [];
+  const processors = new Map<string, Processor[]>();
+  for (const s of config.streams.filter((x) => x.enabled)) {
+    const source = deps.createSource(s, ctx);
+    const own = source.streams.map((info) => (info.name === s.name ? withConfig(s, info) : info));
+    sources.push(source);
+    sourceStreams.push(...own);
+    const info = own.find((i) => i.name === s.name) ?? own[0];
+    processors.set(s.name, s.processors.map((p) => deps.createProcessor(p, info, ctx)));
+  }
+
+  const agentStream: StreamInfo = { name: AGENT_STREAM, kind: "event", channels: [], priority: Priority.status };
+  const allStreams = [agentStream, ...sourceStreams, ...[...processors.values()].flat().flatMap((p) => p.streams)];
+  const codecFor = new Map<string, CodecOptions>();
+  for (const s of config.streams) codecFor.set(s.name, s.codec);
+  const defaultCodec = config.streams[0].codec;
+  const codecOf = (name: string): CodecOptions => {
+    for (let n = name; n; n = n.slice(0, Math.max(0, n.lastIndexOf("/")))) {
+      const c = codecFor.get(n);
+      if (c) return c;
+    }
+    return { ...defaultCodec, maxError: undefined };
+  };
+
+  const store = deps.openStore({ ...config.store, path: isAbsolute(config.store.path) ? config.store.path : resolve(dataDir, config.store.path), log: log.child({ part: "store" }), gatewayId });
+  const sink = new BatcherSink(allStreams, (info, nextSeq) => deps.createBatcher(info, codecOf(info.name), nextSeq), store, clock.now, opts.onFrame);
+
+  const pipeline = new Pipeline({ sources, processors, sink, log, clockTrusted: () => clock.trusted, now: clock.now });
+
+  const systemEvent = (type: string, data: Record<string, unknown>) =>
+    pipeline.accept({ kind: "event", stream: AGENT_STREAM, t: clock.now(), type, severity: "info", data });
+
+  const onClock = (change: ClockChange) => {
+    if (change.kind === "sync") {
+      // Close every open batch of pre-sync samples, then correct the frames this run stored before sync.
+      sink.tick(true);
+      let restamped = 0;
+      if (store.restampUntrusted) {
+        restamped = store.restampUntrusted((f) => {
+          const first = sink.firstSeqThisRun.get(f.stream);
+          return first !== undefined && f.seq >= first ? deps.restampFrame(f.bytes, change.offsetMs) : null;
+        });
+      }
+      log.info({ offsetMs: change.offsetMs, restampedFrames: restamped }, "wall clock synchronised");
+      systemEvent("clock.sync", { offsetMs: change.offsetMs, restampedFrames: restamped });
+    } else {
+      log.warn({ stepMs: change.stepMs }, "wall clock stepped");
+      systemEvent("clock.step", { stepMs: change.stepMs });
+    }
+  };
+  clock.on("change", onClock);
+
+  let lastTick = Date.now();
+  let storeOk = true;
+  const tickTimer = setInterval(() => {
+    lastTick = Date.now();
+    clock.check();
+    pipeline.tick();
+    try {
+      sink.tick();
+      storeOk = true;
+    } catch (e) {
+      storeOk = false;
+      log.error({ err: (e as Error).message }, "store commit failed");
+    }
+  }, Math.max(100, Math.min(1000, config.store.flushIntervalMs || 1000)));
+
+  const statusTimer = setInterval(() => {
+    systemEvent("status", { sources: pipeline.sourceStatus(), store: store.stats(), uplink: uplink?.status() });
+  }, 60_000);
+  tickTimer.unref?.();
+  statusTimer.unref?.();
+
+  const uplink = opts.noUplink ? undefined : deps.createUplink({ config: config.uplink, gatewayId, store, log: log.child({ part: "uplink" }) });
+  await pipeline.start();
+  systemEvent("agent.start", { gatewayId, streams: allStreams.map((s) => s.name), clockTrusted: clock.trusted });
+  await uplink?.start();
+  log.info({ gatewayId, streams: allStreams.length, dataDir }, "agent running");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    gatewayId,
+    pipeline,
+    sink,
+    store,
+    uplink,
+    clock,
+    ctx,
+    healthy: () => storeOk && Date.now() - lastTick < 10_000,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(tickTimer);
+        clearInterval(statusTimer);
+        clock.off("change", onClock);
+        await pipeline.stop();
+        await sink.flush();
+        await uplink?.stop();
+        for (const c of closers.reverse()) {
+          try {
+            await c();
+          } catch (e) {
+            log.warn({ err: (e as Error).message }, "close failed");
+          }
+        }
+        store.close();
+        log.info("agent stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The agent as a long-running process: signals, reload, the systemd watchdog, and containment of stray errors.
+import type { AgentConfig } from "../../config/schema/index.js";
+import { ConfigError } from "../../config/load.js";
+import { RateLimitedLog, type Logger } from "../log.js";
+import { startAgent, type AgentDeps, type RunningAgent, type StartOptions } from "./agent.js";
+
+export interface ProcessOptions {
+  log: Logger;
+  deps: AgentDeps;
+  /** Re-reads the config for SIGHUP; throws ConfigError when it is invalid. */
+  reload?: () => AgentConfig;
+  /** Hard limit for a clean shutdown. */
+  stopTimeoutMs?: number;
+  start?: Partial<StartOptions>;
+  /** Called after every (re)start, e.g. for the demo's live view. */
+  onStart?: (agent: RunningAgent) => void;
+  /** Called before exit, after the agent stopped (close the demo broker). */
+  onStop?: () => Promise<void>;
+}
+
+/** Runs until SIGTERM or SIGINT; resolves with the exit code. */
+export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions): Promise<number> {
+  const { log } = opts;
+  const stray = new RateLimitedLog(log);
+  const notifier = opts.deps.notifier?.(log);
+  let agent = await startAgent(config, { log, deps: opts.deps, ...opts.start });
+  opts.onStart?.(agent);
+  notifier?.ready();
+
+  // Errors outside any stream's containment (a driver callback, a socket) are reported and survived: the store is
+  // durable, and a restart would lose the open batches for nothing.
+  const onUncaught = (e: unknown) => stray.error("uncaught", "uncaught error contained", { err: (e as Error)?.stack ?? String(e) });
+  process.on("uncaughtException", onUncaught);
+  process.on("unhandledRejection", onUncaught);
+
+  let watchdog: NodeJS.Timeout | undefined;
+  if (notifier?.watchdogIntervalMs) {
+    watchdog = setInterval(() => {
+      if (agent.healthy()) notifier.watchdog();
+      else log.warn("pipeline unhealthy: watchdog not fed");
+    }, notifier.watchdogIntervalMs);
+  }
+
+  let busy: Promise<unknown> = Promise.resolve();
+  const reload = () => {
+    busy = busy.then(async () => {
+      if (!opts.reload) return;
+      let next: AgentConfig;
+      try {
+        next = opts.reload();
+      } catch (e) {
+        const why = e instanceof ConfigError ? e.issues : [{ path: "", message: (e as Error).message }];
+        log.error({ issues: why }, "SIGHUP: new config is invalid; still running on the previous one");
+        return;
+      }
+      notifier?.reloading();
+      log.info("SIGHUP: reloading config");
+      await agent.stop();
+      agent = await startAgent(next, { log, deps: opts.deps, ...opts.start });
+      opts.onStart?.(agent);
+      notifier?.ready();
+    });
+  };
+
+  return await new Promise<number>((resolveExit) => {
+    const shutdown = (signal: string) => {
+      process.off("SIGHUP", reload);
+      log.info({ signal }, "stopping");
+      notifier?.stopping();
+      const limit = setTimeout(() => {
+        log.error("clean shutdown took too long; exiting");
+        resolveExit(1);
+      }, opts.stopTimeoutMs ?? 4500);
+      limit.unref();
+      void busy
+        .then(() => agent.stop())
+        .then(() => opts.onStop?.())
+        .then(
+          () => {
+            clearTimeout(limit);
+            if (watchdog) clearInterval(watchdog);
+            process.off("uncaughtException", onUncaught);
+            process.off("unhandledRejection", onUncaught);
+            resolveExit(0);
+          },
+          (e) => {
+            log.error({ err: (e as Error).message }, "error while stopping");
+            resolveExit(1);
+          },
+        );
+    };
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.on("SIGHUP", reload);
+  });
+}
