@@ -1,0 +1,14 @@
+// Velocity RMS from acceleration by integration in the frequency domain.
+import { bandMeanSquare, type Spectrum } from "./spectrum.js";
+
+export const STANDARD_GRAVITY = 9.80665; // m/s^2 per g (CGPM 1901)
+
+/**
+ * RMS velocity in mm/s over [loHz, hiHz] of an acceleration spectrum in g. Integration divides each bin by
+ * j*omega, so its power is divided by omega^2; bins outside the band are dropped (the high-pass that keeps the
+ * 1/omega gain from blowing up near DC). ISO 10816-3 measures over 10-1000 Hz for machines above 600 rpm.
+ */
+export function velocityRmsMmS(accelG: Spectrum, loHz = 10, hiHz = 1000): number {
+  const ms = bandMeanSquare(accelG, loHz, hiHz, (f) => 1 / ((2 * Math.PI * f) ** 2));
+  return Math.sqrt(ms) * STANDARD_GRAVITY * 1000;
+}

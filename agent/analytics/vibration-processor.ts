@@ -1,0 +1,202 @@
+// Vibration condition monitoring on the gateway: a features record per window, waveform snapshots only when they
+// matter (zone change, new diagnosis, schedule, request), and zone alarms.
+import type { VibrationConfig } from "../../config/schema/processors-analytics.js";
+import { RateLimitedLog } from "../log.js";
+import { Priority, type BlockRecord, type Emit, type EventRecord, type PipelineRecord, type StreamInfo } from "../model.js";
+import type { Processor } from "../pipeline/stages.js";
+import type { RuntimeContext } from "../runtime/context.js";
+import { analyzeAxis, DEFAULT_ANALYSIS, type AnalysisOptions, type AxisAnalysis } from "./analyze-axis.js";
+import { sig4 } from "./compact.js";
+import type { BearingFault } from "./diagnosis.js";
+import { worstZone, zoneBoundaries, zoneRank, type IsoZone } from "./iso10816.js";
+import { WindowBuffer, type Window } from "./window-buffer.js";
+
+export type SnapshotReason = "zone" | "diagnosis" | "schedule" | "request";
+
+export interface VibrationProcessor extends Processor {
+  /** The next complete window is passed on as raw blocks, whatever its features. */
+  requestSnapshot(): void;
+  /** Shaft speed from elsewhere (a tachometer, a Modbus register read by the runtime). */
+  setShaftRpm(rpm: number): void;
+  counters(): { windows: number; snapshots: number; rejected: number; gaps: number };
+}
+
+/** Velocity must fall this far below the alarm boundary before a zone alarm clears (no chatter at the boundary). */
+const CLEAR_RATIO = 0.9;
+
+export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInfo, ctx: RuntimeContext): VibrationProcessor {
+  const featuresStream: StreamInfo = { name: `${stream.name}/features`, kind: "event", channels: [], priority: Priority.features, group: stream.group };
+  const alarmStream: StreamInfo = { name: `${stream.name}/alarms`, kind: "event", channels: [], priority: Priority.alarm, group: stream.group };
+  const rl = new RateLimitedLog(ctx.log, 60_000, ctx.now);
+
+  const axisIdx = (cfg.axes ?? stream.channels.map((c) => c.name)).map((name) => {
+    const i = stream.channels.findIndex((c) => c.name === name);
+    if (i < 0) throw new Error(`vibration processor on ${stream.name}: no channel "${name}" (has ${stream.channels.map((c) => c.name).join(", ")})`);
+    return i;
+  });
+  const axisNames = axisIdx.map((i) => stream.channels[i].name);
+  const windows = new WindowBuffer(
+    axisIdx,
+    axisIdx.map((i) => ({ scale: stream.channels[i].scale, offset: stream.channels[i].offset })),
+    cfg.windowS,
+    cfg.overlap,
+  );
+  const [, bc, cd] = zoneBoundaries(cfg.machineGroup, cfg.foundation);
+  const alarmBoundary = cfg.alarmZone === "C" ? bc : cd;
+
+  let shaftRpm = cfg.shaftRpm;
+  let lastZone: IsoZone | undefined;
+  let lastFault: BearingFault = "none";
+  let lastAutoSnapshot = -Infinity;
+  let lastScheduled: number | undefined;
+  let requested = false;
+  let alarmZone: IsoZone | undefined;
+  const sent = new WeakSet<BlockRecord>();
+  const count = { windows: 0, snapshots: 0, rejected: 0, gaps: 0 };
+
+  const options = (): AnalysisOptions => ({
+    ...DEFAULT_ANALYSIS,
+    machineGroup: cfg.machineGroup,
+    foundation: cfg.foundation,
+    velocityBandHz: cfg.velocityBandHz,
+    bandsHz: cfg.bandsHz,
+    topPeaks: cfg.topPeaks,
+    harmonics: cfg.harmonics,
+    envelopeBandHz: cfg.envelopeBandHz,
+    bearing: cfg.bearing,
+    shaftHz: shaftRpm ? shaftRpm / 60 : undefined,
+  });
+
+  function validBlock(r: BlockRecord): string | undefined {
+    if (!(r.rateHz > 0) || !Number.isFinite(r.rateHz)) return `bad rate ${r.rateHz}`;
+    if (r.channels.length !== stream.channels.length) return `${r.channels.length} channels, expected ${stream.channels.length}`;
+    const n = r.channels[0].length;
+    if (r.channels.some((c) => c.length !== n)) return "channels of unequal length";
+    return undefined;
+  }
+
+  function takeRpm(r: PipelineRecord): void {
+    if (!cfg.rpmFrom || r.kind !== "sample" || r.stream !== cfg.rpmFrom.stream) return;
+    // The rpm stream's channel scale is not ours to know: its first value is taken as rpm. A source with a scaled
+    // register is wired through setShaftRpm instead.
+    const v = r.values[0];
+    if (Number.isFinite(v) && v > 0) shaftRpm = v;
+  }
+
+  function onWindow(w: Window, emit: Emit): void {
+    count.windows++;
+    const results = w.axes.map((x) => analyzeAxis(x, w.rateHz, options()));
+    const zone = worstZone(results.map((r) => r.zone));
+    const velocity = Math.max(...results.map((r) => r.velocityMmS));
+    const diag = dominantDiagnosis(results);
+
+    const reasons: SnapshotReason[] = [];
+    const autoAllowed = w.t0 - lastAutoSnapshot >= cfg.snapshotMinIntervalS * 1000;
+    if (lastZone !== undefined && zone !== lastZone && autoAllowed) reasons.push("zone");
+    if (diag.fault !== "none" && diag.fault !== lastFault && autoAllowed) reasons.push("diagnosis");
+    const period = cfg.snapshotEveryH * 3_600_000;
+    if (period > 0 && (lastScheduled === undefined || w.t0 - lastScheduled >= period)) reasons.push("schedule");
+    if (requested) reasons.push("request");
+    lastZone = zone;
+    if (diag.fault !== "none") lastFault = diag.fault;
+
+    const features: EventRecord = {
+      kind: "event",
+      stream: featuresStream.name,
+      t: w.t0,
+      type: "features",
+      severity: "info",
+      data: {
+        rateHz: w.rateHz,
+        n: w.axes[0].length,
+        zone,
+        ...(shaftRpm ? { rpm: sig4(shaftRpm) } : {}),
+        ...(diag.axis !== undefined ? { diagnosis: { fault: diag.fault, confidence: diag.confidence, axis: axisNames[diag.axis] } } : {}),
+        axes: Object.fromEntries(results.map((r, i) => [axisNames[i], compactAxis(r)])),
+        ...(reasons.length ? { snapshot: reasons } : {}),
+      },
+    };
+    emit(features);
+
+    if (reasons.length) {
+      if (reasons.includes("zone") || reasons.includes("diagnosis")) lastAutoSnapshot = w.t0;
+      if (reasons.includes("schedule")) lastScheduled = w.t0;
+      requested = false;
+      count.snapshots++;
+      for (const b of w.blocks) {
+        if (sent.has(b)) continue;
+        sent.add(b);
+        emit(b);
+      }
+    }
+    zoneAlarm(w.t0, zone, velocity, emit);
+  }
+
+  function zoneAlarm(t: number, zone: IsoZone, velocity: number, emit: Emit): void {
+    const alarming = zoneRank(zone) >= zoneRank(cfg.alarmZone);
+    const data = { alarm: "vibration.zone", zone, value: sig4(velocity), limit: alarmBoundary, unit: "mm/s" };
+    if (alarming && (alarmZone === undefined || zoneRank(zone) > zoneRank(alarmZone))) {
+      alarmZone = zone;
+      emit({ kind: "event", stream: alarmStream.name, t, type: "alarm.raise", severity: zone === "D" ? "critical" : "warning", data });
+    } else if (alarmZone !== undefined && velocity < alarmBoundary * CLEAR_RATIO) {
+      alarmZone = undefined;
+      emit({ kind: "event", stream: alarmStream.name, t, type: "alarm.clear", severity: "info", data });
+    }
+  }
+
+  return {
+    id: `vibration:${stream.name}`,
+    streams: [featuresStream, alarmStream],
+    process(record, emit) {
+      takeRpm(record);
+      if (record.stream !== stream.name || record.kind !== "block") {
+        emit(record);
+        return;
+      }
+      const bad = validBlock(record);
+      if (bad) {
+        count.rejected++;
+        rl.warn(`vibration:${stream.name}:block`, "vibration block rejected", { stream: stream.name, reason: bad, rejected: count.rejected });
+        return;
+      }
+      if (record.gapBefore) count.gaps++;
+      for (const w of windows.push(record)) onWindow(w, emit);
+    },
+    requestSnapshot() {
+      requested = true;
+    },
+    setShaftRpm(rpm) {
+      if (Number.isFinite(rpm) && rpm > 0) shaftRpm = rpm;
+    },
+    counters: () => ({ ...count }),
+  };
+}
+
+/** The axis whose bearing diagnosis is most confident names the fault of the window. */
+function dominantDiagnosis(results: AxisAnalysis[]): { fault: BearingFault; confidence: number; axis?: number } {
+  let best: { fault: BearingFault; confidence: number; axis?: number } = { fault: "none", confidence: 0 };
+  results.forEach((r, i) => {
+    const d = r.bearing?.diagnosis;
+    if (d && d.fault !== "none" && d.confidence >= best.confidence) best = { fault: d.fault, confidence: d.confidence, axis: i };
+  });
+  return best;
+}
+
+function compactAxis(r: AxisAnalysis): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    rms: sig4(r.rms),
+    peak: sig4(r.peak),
+    p2p: sig4(r.p2p),
+    crest: sig4(r.crest),
+    kurt: sig4(r.kurtosis),
+    vel: sig4(r.velocityMmS),
+    zone: r.zone,
+    bands: r.bands.map((b) => sig4(b.rms)),
+    peaks: r.peaks.map((p) => [sig4(p.hz), sig4(p.amp)]),
+  };
+  if (r.bearing) {
+    out.env = Object.fromEntries(r.bearing.families.map((f) => [f.kind, sig4(f.harmonics[0] ?? 0)]));
+    out.fault = r.bearing.diagnosis.fault;
+  }
+  return out;
+}
