@@ -9,6 +9,7 @@ export const brokerConfig = z.strictObject({
 });
 
 export const tlsConfig = z.strictObject({
+  /** PEM files: CA bundle that signs the broker's certificate, and the client certificate and key (mutual TLS). */
   ca: z.string().optional(),
   cert: z.string().optional(),
   key: z.string().optional(),
@@ -31,4 +32,8 @@ export const uplinkConfig = z.strictObject({
   /** Backlog pacing limits. */
   replayMessagesPerS: z.number().positive().default(200),
   replayBytesPerS: z.number().positive().default(256 * 1024),
+  /** Reconnect back-off: doubles from min to max after each failed attempt; brokers are tried in turn. */
+  reconnectMinMs: z.number().int().positive().default(250),
+  reconnectMaxMs: z.number().int().positive().default(30_000),
+  connectTimeoutMs: z.number().int().positive().default(10_000),
 });
