@@ -18,7 +18,7 @@ export interface StoreLike extends FrameSink {
   close(): void;
   stats(): Record<string, unknown>;
   /** Rewrites stored frames in place; `fn` returns new bytes, or null to keep the frame as it is. */
-  restampUntrusted?(fn: (frame: { stream: string; seq: number; bytes: Uint8Array }) => Uint8Array | null): number;
+  restampUntrusted?(fn: (bytes: Uint8Array, frame: { stream: string; seq: number }) => Uint8Array | null): number;
 }
 
 export interface UplinkLike {
@@ -138,9 +138,9 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
       sink.tick(true);
       let restamped = 0;
       if (store.restampUntrusted) {
-        restamped = store.restampUntrusted((f) => {
+        restamped = store.restampUntrusted((bytes, f) => {
           const first = sink.firstSeqThisRun.get(f.stream);
-          return first !== undefined && f.seq >= first ? deps.restampFrame(f.bytes, change.offsetMs) : null;
+          return first !== undefined && f.seq >= first ? deps.restampFrame(bytes, change.offsetMs) : null;
         });
       }
       log.info({ offsetMs: change.offsetMs, restampedFrames: restamped }, "wall clock synchronised");
