@@ -1,0 +1,161 @@
+// Adaptive binary range coder (the carry-less-cache scheme LZMA uses), with 11-bit probabilities.
+// Hand-written: no maintained npm package exposes a bit-level adaptive range coder; zlib/brotli/zstd bindings
+// only compress whole buffers with their own models, which cannot carry our residual contexts.
+
+const TOP = 2 ** 24;
+const PROB_BITS = 11;
+export const PROB_ONE = 1 << PROB_BITS;
+const PROB_INIT = PROB_ONE >>> 1;
+
+/** A set of adaptive bit probabilities; `shift` is the adaptation rate (4: fast, for short frames). */
+export function newProbs(n: number): Uint16Array {
+  return new Uint16Array(n).fill(PROB_INIT);
+}
+
+export class RangeEncoder {
+  private low = 0;
+  private range = 0xffffffff;
+  private cache = 0;
+  private cacheSize = 1;
+  private out: Uint8Array = new Uint8Array(1024);
+  private n = 0;
+  private first = true;
+
+  private put(b: number): void {
+    // The first byte the scheme emits is always 0: skip it (the decoder starts one byte later).
+    if (this.first) {
+      this.first = false;
+      return;
+    }
+    if (this.n === this.out.length) {
+      const next = new Uint8Array(this.out.length * 2);
+      next.set(this.out);
+      this.out = next;
+    }
+    this.out[this.n++] = b;
+  }
+
+  private shiftLow(): void {
+    const low = this.low;
+    if (low < 0xff000000 || low >= 0x100000000) {
+      const carry = low >= 0x100000000 ? 1 : 0;
+      let temp = this.cache;
+      do {
+        this.put((temp + carry) & 0xff);
+        temp = 0xff;
+      } while (--this.cacheSize !== 0);
+      this.cache = (low >>> 24) & 0xff;
+    }
+    this.cacheSize++;
+    this.low = (low & 0x00ffffff) * 256;
+  }
+
+  bit(probs: Uint16Array, i: number, bit: number, shift: number): void {
+    const p = probs[i];
+    const bound = (this.range >>> PROB_BITS) * p;
+    if (bit === 0) {
+      this.range = bound;
+      probs[i] = p + ((PROB_ONE - p) >> shift);
+    } else {
+      this.low += bound;
+      this.range -= bound;
+      probs[i] = p - (p >> shift);
+    }
+    while (this.range < TOP) {
+      this.range = (this.range << 8) >>> 0;
+      this.shiftLow();
+    }
+  }
+
+  /** Up to 26 equiprobable bits, most significant first. */
+  direct(value: number, bits: number): void {
+    for (let i = bits - 1; i >= 0; i--) {
+      this.range = this.range >>> 1;
+      if ((value >>> i) & 1) this.low += this.range;
+      while (this.range < TOP) {
+        this.range = (this.range << 8) >>> 0;
+        this.shiftLow();
+      }
+    }
+  }
+
+  /** Ends the stream with as few bytes as possible: trailing zero bytes are implied (the decoder pads with zeros). */
+  finish(): Uint8Array {
+    // Pick the value in [low, low + range) with the most trailing zero bits, so the flushed tail is mostly zeros.
+    for (let k = 32; k >= 0; k--) {
+      const step = 2 ** k;
+      const v = Math.ceil(this.low / step) * step;
+      if (v < this.low + this.range) {
+        this.low = v;
+        break;
+      }
+    }
+    for (let i = 0; i < 5; i++) this.shiftLow();
+    let end = this.n;
+    while (end > 0 && this.out[end - 1] === 0) end--;
+    return this.out.slice(0, end);
+  }
+}
+
+export class RangeDecoder {
+  private range = 0xffffffff;
+  private code = 0;
+  private pos: number;
+
+  constructor(
+    private readonly buf: Uint8Array,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.pos = start;
+    for (let i = 0; i < 4; i++) this.code = ((this.code << 8) | this.next()) >>> 0;
+  }
+
+  private next(): number {
+    return this.pos < this.end ? this.buf[this.pos++] : (this.pos++, 0);
+  }
+
+  /** Bytes read beyond the payload (implied zeros); more than 5 means the payload was too short for its content. */
+  overrun(): number {
+    return Math.max(0, this.pos - this.end);
+  }
+
+  bit(probs: Uint16Array, i: number, shift: number): number {
+    const p = probs[i];
+    const bound = (this.range >>> PROB_BITS) * p;
+    let bit: number;
+    if (this.code < bound) {
+      this.range = bound;
+      probs[i] = p + ((PROB_ONE - p) >> shift);
+      bit = 0;
+    } else {
+      this.code -= bound;
+      this.range -= bound;
+      probs[i] = p - (p >> shift);
+      bit = 1;
+    }
+    while (this.range < TOP) {
+      this.range = (this.range << 8) >>> 0;
+      this.code = ((this.code << 8) | this.next()) >>> 0;
+    }
+    return bit;
+  }
+
+  direct(bits: number): number {
+    let v = 0;
+    for (let i = 0; i < bits; i++) {
+      this.range = this.range >>> 1;
+      let b = 0;
+      if (this.code >= this.range) {
+        this.code -= this.range;
+        b = 1;
+      }
+      v = (v << 1) | b;
+      while (this.range < TOP) {
+        this.range = (this.range << 8) >>> 0;
+        this.code = ((this.code << 8) | this.next()) >>> 0;
+      }
+    }
+    return v >>> 0;
+  }
+}
