@@ -30,13 +30,16 @@ export function createDoorProcessor(cfg: DoorProcessorConfig, stream: StreamInfo
     emit(event(openAt! + limitMs, "alarm.raise", { alarm: DOOR_ALARM, group: stream.group, openSince: openAt, limitS: cfg.openTooLongS }, "warning"));
   };
 
+  /** Metric periods are aligned to the clock (whole hours for 3600 s), so gateways report comparable periods. */
+  const align = (t: number) => Math.floor(t / periodMs) * periodMs;
+
   /** Open time of the current period, counting only the part of an opening inside it. */
   const accrue = (until: number) => {
     if (openAt !== undefined && periodStart !== undefined) openMs += Math.max(0, until - Math.max(openAt, periodStart));
   };
 
   const closePeriods = (now: number, emit: Emit) => {
-    let start = (periodStart ??= now);
+    let start = (periodStart ??= align(now));
     while (now >= start + periodMs) {
       const end: number = start + periodMs;
       accrue(end);
@@ -63,7 +66,7 @@ export function createDoorProcessor(cfg: DoorProcessorConfig, stream: StreamInfo
         emit(record);
         return;
       }
-      periodStart ??= record.t;
+      periodStart ??= align(record.t);
       if (record.type === "door.open") {
         if (openAt === undefined) {
           openAt = record.t;
