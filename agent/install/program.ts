@@ -9,7 +9,7 @@ interface PackageJson {
   files?: string[];
 }
 
-/** The edge-agent package this code runs from (found by walking up, so it works from dist/ and from a bundle). */
+/** The edge-agent package this code runs from (found by walking up, so it works from source, dist/ and a bundle). */
 export function ownPackageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const pj = join(dir, "package.json");

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm run build`: bundles the agent into dist/ with esbuild. Our own code becomes a few ES modules (fast start on
+// an SD card, no TypeScript at run time); every npm dependency stays an import resolved from node_modules, so the
+// native addons (i2c-bus, epoll, serialport's bindings, better-sqlite3) load the binaries built for the device.
+// Type checking is `npm run typecheck`; esbuild only strips types.
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+
+let esbuild;
+try {
+  esbuild = await import("esbuild");
+} catch {
+  // An unpacked release tarball already holds dist/; `npm ci --omit=dev` on the device must not need esbuild.
+  if (existsSync(join(dist, "agent", "cli", "main.js"))) {
+    console.log("build: esbuild is not installed; using the prebuilt dist/");
+    process.exit(0);
+  }
+  console.error("build: esbuild is not installed and there is no prebuilt dist/ (run npm ci with dev dependencies)");
+  process.exit(1);
+}
+
+const rel = (...p) => join(root, ...p);
+const commandsDir = rel("agent", "cli", "commands");
+const entryPoints = [
+  rel("agent", "cli", "main.ts"),
+  // Commands are loaded on demand by main.ts; as entry points they keep their own files under dist/.
+  ...readdirSync(commandsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => join(commandsDir, f)),
+  rel("agent", "codec", "index.ts"),
+  rel("agent", "index.ts"),
+].filter((p) => existsSync(p));
+
+// Built beside dist/ and swapped in, so a failed build leaves the previous one whole.
+const next = join(root, "dist.next");
+rmSync(next, { recursive: true, force: true });
+const result = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints,
+  outbase: root,
+  outdir: next,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  // Shared chunks sit as deep as the entry points, so paths built from import.meta.url mean the same in both.
+  chunkNames: "agent/chunks/[name]-[hash]",
+  sourcemap: true,
+  legalComments: "none",
+  logLevel: "warning",
+  metafile: true,
+}).catch(() => {
+  rmSync(next, { recursive: true, force: true });
+  process.exit(1); // esbuild has printed the errors
+});
+rmSync(dist, { recursive: true, force: true });
+renameSync(next, dist);
+const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
+const bytes = files.reduce((n, f) => n + result.metafile.outputs[f].bytes, 0);
+console.log(`build: ${entryPoints.length} entry points -> ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in dist/`);
