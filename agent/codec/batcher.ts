@@ -1,0 +1,188 @@
+// Turns the records of one stream into frames: readings are batched (by count and age), waveform blocks become
+// regular-series frames, events become a frame of their own at once. Trusted and untrusted timestamps never share
+// a frame, and blocks are never stitched across a gap.
+import type { CodecOptions } from "../../config/schema/index.js";
+import type { BlockRecord, EventRecord, PipelineRecord, SampleRecord, StreamInfo } from "../model.js";
+import type { Frame } from "../pipeline/frame.js";
+import { encodeFrame } from "./frame.js";
+import type { EncodedFrame } from "./frame-types.js";
+import { MAX_COUNT } from "./values.js";
+
+const TIME_LIMIT = 2 ** 47;
+
+interface OpenSamples {
+  untrusted: boolean;
+  times: number[];
+  values: number[][];
+}
+
+interface OpenBlock {
+  untrusted: boolean;
+  t0: number;
+  rateHz: number;
+  values: number[][];
+  gapBefore?: BlockRecord["gapBefore"];
+}
+
+export interface BatcherStats {
+  /** Records dropped because they could not be encoded (wrong channel count, non-finite value). */
+  rejected: number;
+  lastRejection?: string;
+}
+
+export class StreamBatcher {
+  private samples?: OpenSamples;
+  private block?: OpenBlock;
+  readonly stats: BatcherStats = { rejected: 0 };
+
+  constructor(
+    private readonly stream: StreamInfo,
+    private readonly opts: CodecOptions,
+    private readonly nextSeq: () => number,
+  ) {}
+
+  add(record: PipelineRecord): Frame[] {
+    switch (record.kind) {
+      case "sample":
+        return this.addSample(record);
+      case "block":
+        return this.addBlock(record);
+      case "event":
+        return this.addEvent(record);
+    }
+  }
+
+  /** Closes frames older than maxAgeMs (by their first timestamp), or every open frame with `force`. */
+  flush(now: number, force = false): Frame[] {
+    const out: Frame[] = [];
+    if (this.samples && (force || now - this.samples.times[0] >= this.opts.maxAgeMs)) out.push(...this.closeSamples());
+    if (this.block && (force || now - this.block.t0 >= this.opts.maxAgeMs)) out.push(...this.closeBlock());
+    return out;
+  }
+
+  private reject(why: string): Frame[] {
+    this.stats.rejected++;
+    this.stats.lastRejection = why;
+    return [];
+  }
+
+  private width(): number {
+    return this.stream.channels.length;
+  }
+
+  private addSample(r: SampleRecord): Frame[] {
+    if (r.values.length !== this.width()) return this.reject(`sample has ${r.values.length} values, stream has ${this.width()} channels`);
+    if (!Number.isSafeInteger(r.t) || Math.abs(r.t) >= TIME_LIMIT) return this.reject(`sample time ${r.t} is not an integer epoch ms`);
+    if (r.values.some((v) => !(Math.abs(v) < MAX_COUNT))) return this.reject("sample with a non-finite or out-of-range count");
+    const out: Frame[] = [];
+    const untrusted = r.untrusted === true;
+    if (this.samples && this.samples.untrusted !== untrusted) out.push(...this.closeSamples());
+    this.samples ??= { untrusted, times: [], values: this.stream.channels.map(() => []) };
+    this.samples.times.push(r.t);
+    // Counts are integers by contract; a float from a misbehaving source is rounded rather than lost.
+    r.values.forEach((v, c) => this.samples!.values[c].push(Math.round(v)));
+    if (this.samples.times.length >= this.opts.batch) out.push(...this.closeSamples());
+    return out;
+  }
+
+  private addBlock(r: BlockRecord): Frame[] {
+    if (r.channels.length !== this.width()) return this.reject(`block has ${r.channels.length} channels, stream has ${this.width()}`);
+    const n = r.channels[0]?.length ?? 0;
+    if (r.channels.some((c) => c.length !== n)) return this.reject("block channels differ in length");
+    if (!(r.rateHz > 0) || !Number.isFinite(r.rateHz) || !(Math.abs(r.t0) < TIME_LIMIT)) return this.reject("block with a bad rate or t0");
+    const out: Frame[] = [];
+    const untrusted = r.untrusted === true;
+    const b = this.block;
+    if (b) {
+      const expected = b.t0 + (b.values[0].length * 1000) / b.rateHz;
+      // Driver stamps jitter by a clock tick; anything further off is a discontinuity, not the next block.
+      const contiguous = Math.abs(r.t0 - expected) <= 1.5 * (1000 / b.rateHz) + 1;
+      if (r.gapBefore || b.untrusted !== untrusted || b.rateHz !== r.rateHz || !contiguous) out.push(...this.closeBlock());
+    }
+    if (!this.block) this.block = { untrusted, t0: r.t0, rateHz: r.rateHz, values: r.channels.map(() => []), gapBefore: r.gapBefore };
+    let offset = 0;
+    while (offset < n) {
+      const open = this.block!;
+      const room = this.opts.batch - open.values[0].length;
+      const take = Math.min(room, n - offset);
+      for (let c = 0; c < r.channels.length; c++) {
+        const src = r.channels[c];
+        const dst = open.values[c];
+        for (let i = offset; i < offset + take; i++) dst.push(src[i]);
+      }
+      offset += take;
+      if (open.values[0].length >= this.opts.batch) {
+        out.push(...this.closeBlock());
+        if (offset < n) this.block = { untrusted, t0: r.t0 + (offset * 1000) / r.rateHz, rateHz: r.rateHz, values: r.channels.map(() => []) };
+      }
+    }
+    return out;
+  }
+
+  private addEvent(r: EventRecord): Frame[] {
+    if (!Number.isSafeInteger(r.t) || Math.abs(r.t) >= TIME_LIMIT) return this.reject(`event time ${r.t} is not an integer epoch ms`);
+    const untrusted = r.untrusted === true;
+    const item = { t: r.t, type: r.type, data: r.data, ...(r.severity ? { severity: r.severity } : {}) };
+    let enc: EncodedFrame;
+    try {
+      enc = encodeFrame({ kind: "event", stream: this.stream.name, seq: 0, untrusted, events: [item] });
+    } catch (e) {
+      return this.reject(`event not encodable: ${(e as Error).message}`);
+    }
+    const seq = this.nextSeq();
+    enc = encodeFrame({ kind: "event", stream: this.stream.name, seq, untrusted, events: [item] });
+    return [this.toFrame(enc, seq, untrusted, true)];
+  }
+
+  private closeSamples(): Frame[] {
+    const s = this.samples;
+    this.samples = undefined;
+    if (!s || s.times.length === 0) return [];
+    const seq = this.nextSeq();
+    const enc = encodeFrame({
+      kind: "irregular",
+      stream: this.stream.name,
+      seq,
+      untrusted: s.untrusted,
+      channels: this.stream.channels,
+      times: s.times,
+      values: s.values,
+      ...(this.opts.maxError !== undefined ? { maxError: this.opts.maxError, heartbeatMs: this.opts.heartbeatS * 1000 } : {}),
+    });
+    return [this.toFrame(enc, seq, s.untrusted, false)];
+  }
+
+  private closeBlock(): Frame[] {
+    const b = this.block;
+    this.block = undefined;
+    if (!b || b.values[0].length === 0) return [];
+    const seq = this.nextSeq();
+    const enc = encodeFrame({
+      kind: "regular",
+      stream: this.stream.name,
+      seq,
+      untrusted: b.untrusted,
+      channels: this.stream.channels,
+      t0: b.t0,
+      rateHz: b.rateHz,
+      values: b.values,
+      ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}),
+    });
+    return [this.toFrame(enc, seq, b.untrusted, false)];
+  }
+
+  private toFrame(enc: EncodedFrame, seq: number, untrusted: boolean, urgent: boolean): Frame {
+    return {
+      stream: this.stream.name,
+      seq,
+      priority: this.stream.priority,
+      bytes: enc.bytes,
+      codec: enc.codec,
+      samples: enc.samples,
+      tFirst: enc.tFirst,
+      tLast: enc.tLast,
+      untrusted,
+      urgent,
+    };
+  }
+}
