@@ -1,5 +1,7 @@
 // The edge-agent command. Each subcommand lives in its own file under commands/ and is loaded on demand.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../package-root.js";
 import { ConfigError } from "../../config/load.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
 
@@ -20,17 +22,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   uninstall: () => import("./commands/uninstall.js"),
 };
 
-/** The package version; found by walking up from this file, so it works from source and from dist/. */
 export function version(): string {
-  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version: string };
-      if (pkg.name === "edge-agent") return pkg.version;
-    } catch {
-      /* not here: keep walking up */
-    }
-  }
-  return "unknown";
+  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 }
 
 async function help(): Promise<string> {

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { AgentConfig, CodecOptions, ProcessorConfig, StreamConfig } from "../../config/schema/index.js";
 import { AgentClock, systemClockSources, type ClockChange, type ClockSources } from "../clock.js";
 import type { Logger } from "../log.js";
+import type { ServiceNotifier } from "../service/systemd.js";
 import { Priority, type StreamInfo } from "../model.js";
 import type { Frame } from "../pipeline/frame.js";
 import { RoomState } from "../pipeline/room-state.js";
@@ -16,7 +17,7 @@ export const AGENT_STREAM = "agent";
 
 export interface StoreLike extends FrameSink {
   close(): void;
-  stats(): Record<string, unknown>;
+  stats(): object;
   /** Rewrites stored frames in place; `fn` returns new bytes, or null to keep the frame as it is. */
   restampUntrusted?(fn: (bytes: Uint8Array, frame: { stream: string; seq: number }) => Uint8Array | null): number;
 }
@@ -24,17 +25,9 @@ export interface StoreLike extends FrameSink {
 export interface UplinkLike {
   start(): Promise<void>;
   stop(): Promise<void>;
-  status(): Record<string, unknown>;
+  status(): object;
 }
 
-export interface ServiceNotifierLike {
-  ready(): void;
-  watchdog(): void;
-  stopping(): void;
-  reloading(): void;
-  status(text: string): void;
-  watchdogIntervalMs: number | undefined;
-}
 
 /** The parts the runtime composes; the defaults are the real ones (default-deps.ts), tests may swap any. */
 export interface AgentDeps {
@@ -45,7 +38,7 @@ export interface AgentDeps {
   createUplink(opts: { config: AgentConfig["uplink"]; gatewayId: string; store: StoreLike; log: Logger }): UplinkLike;
   restampFrame(bytes: Uint8Array, deltaMs: number): Uint8Array;
   defaultGatewayId(): string;
-  notifier?(log: Logger): ServiceNotifierLike;
+  notifier?(log: Logger): ServiceNotifier;
 }
 
 export interface StartOptions {
@@ -206,7 +199,8 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
           }
         }
         store.close();
-        log.info("agent stopped");
+        const delivered = Object.fromEntries([...pipeline.stats.streams].map(([name, st]) => [name, { samples: st.samples, events: st.events }]));
+        log.info({ delivered, frames: sink.framesOut }, "agent stopped");
       })();
       return stopping;
     },

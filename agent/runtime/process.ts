@@ -2,6 +2,7 @@
 import type { AgentConfig } from "../../config/schema/index.js";
 import { ConfigError } from "../../config/load.js";
 import { RateLimitedLog, type Logger } from "../log.js";
+import { startWatchdog } from "../service/watchdog.js";
 import { startAgent, type AgentDeps, type RunningAgent, type StartOptions } from "./agent.js";
 
 export interface ProcessOptions {
@@ -33,13 +34,7 @@ export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions)
   process.on("uncaughtException", onUncaught);
   process.on("unhandledRejection", onUncaught);
 
-  let watchdog: NodeJS.Timeout | undefined;
-  if (notifier?.watchdogIntervalMs) {
-    watchdog = setInterval(() => {
-      if (agent.healthy()) notifier.watchdog();
-      else log.warn("pipeline unhealthy: watchdog not fed");
-    }, notifier.watchdogIntervalMs);
-  }
+  const watchdog = notifier ? startWatchdog(notifier, () => agent.healthy()) : undefined;
 
   let busy: Promise<unknown> = Promise.resolve();
   const reload = () => {
@@ -75,10 +70,11 @@ export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions)
       void busy
         .then(() => agent.stop())
         .then(() => opts.onStop?.())
+        .then(() => notifier?.flush())
         .then(
           () => {
             clearTimeout(limit);
-            if (watchdog) clearInterval(watchdog);
+            watchdog?.stop();
             process.off("uncaughtException", onUncaught);
             process.off("unhandledRejection", onUncaught);
             resolveExit(0);
