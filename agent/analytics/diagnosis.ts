@@ -46,13 +46,16 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Largest amplitude within the tolerance of hz, and the median amplitude of the surrounding +-25 %. */
+/** Largest peak within the tolerance of hz, and the median amplitude of the surrounding +-25 %. */
 function peakAndFloor(s: Spectrum, hz: number, tolerance: number): { amp: number; floor: number } {
   const half = s.size / 2 - 1;
   const tolBins = Math.max(1.5, (hz * tolerance) / s.df);
   const k0 = hz / s.df;
-  let amp = 0;
-  for (let k = Math.max(1, Math.floor(k0 - tolBins)); k <= Math.min(half, Math.ceil(k0 + tolBins)); k++) amp = Math.max(amp, amplitudeAt(s, k));
+  // Only a local maximum counts: the skirt of a strong line just outside the tolerance is not a peak here.
+  let amp = amplitudeAt(s, Math.min(half, Math.max(1, Math.round(k0))));
+  for (let k = Math.max(1, Math.floor(k0 - tolBins)); k <= Math.min(half, Math.ceil(k0 + tolBins)); k++) {
+    if (s.power[k] >= s.power[k - 1] && s.power[k] >= s.power[k + 1]) amp = Math.max(amp, amplitudeAt(s, k));
+  }
   const span = Math.max(8, (hz * 0.25) / s.df);
   const around: number[] = [];
   for (let k = Math.max(1, Math.floor(k0 - span)); k <= Math.min(half, Math.ceil(k0 + span)); k++) around.push(amplitudeAt(s, k));

@@ -1,0 +1,87 @@
+// Signals with known answers and a runtime context for the analytics tests.
+import { silentLogger } from "../../agent/log.js";
+import type { PipelineRecord } from "../../agent/model.js";
+import { RoomState } from "../../agent/pipeline/room-state.js";
+import type { RuntimeContext } from "../../agent/runtime/context.js";
+import type { AgentConfig } from "../../config/schema/index.js";
+import type { BearingGeometry } from "../../agent/analytics/bearing.js";
+
+export const SKF_6205: BearingGeometry = { balls: 9, ballDiameter: 0.3126, pitchDiameter: 1.537, contactAngleDeg: 0 };
+
+/** Deterministic PRNG (mulberry32) so that "random" test signals are the same on every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(n: number, sigma: number, seed = 1): Float64Array {
+  const r = prng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u = Math.max(r(), 1e-12);
+    const v = r();
+    const m = sigma * Math.sqrt(-2 * Math.log(u));
+    out[i] = m * Math.cos(2 * Math.PI * v);
+    if (i + 1 < n) out[i + 1] = m * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+export function sine(n: number, rateHz: number, hz: number, amp: number, phase = 0): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = amp * Math.sin((2 * Math.PI * hz * i) / rateHz + phase);
+  return out;
+}
+
+/**
+ * A defective bearing: an impact every 1/defectHz seconds rings a structural resonance (decaying sine), optionally
+ * amplitude-modulated at the shaft rate (an inner-race defect passes in and out of the load zone), in noise.
+ */
+export function impactTrain(opts: {
+  n: number;
+  rateHz: number;
+  defectHz: number;
+  resonanceHz?: number;
+  impactG?: number;
+  noiseG?: number;
+  modulationHz?: number;
+  seed?: number;
+}): Float64Array {
+  const { n, rateHz, defectHz, resonanceHz = 4000, impactG = 1, noiseG = 0.05, modulationHz, seed = 7 } = opts;
+  const x = gaussian(n, noiseG, seed);
+  const decay = 0.0008 * rateHz;
+  const ring = Math.ceil(decay * 8);
+  for (let k = 0; ; k++) {
+    const t = k / defectHz;
+    const start = Math.round(t * rateHz);
+    if (start >= n) break;
+    const a = impactG * (modulationHz ? 0.6 + 0.4 * Math.cos(2 * Math.PI * modulationHz * t) : 1);
+    for (let j = 0; j < ring && start + j < n; j++) x[start + j] += a * Math.exp(-j / decay) * Math.sin((2 * Math.PI * resonanceHz * j) / rateHz);
+  }
+  return x;
+}
+
+export function testContext(overrides: Partial<RuntimeContext> = {}): RuntimeContext & { rooms: RoomState } {
+  return {
+    config: {} as AgentConfig,
+    log: silentLogger(),
+    now: () => 0,
+    rooms: new RoomState(),
+    gatewayId: "test",
+    dataDir: "/nonexistent",
+    shared: new Map(),
+    onClose: () => {},
+    ...overrides,
+  } as RuntimeContext & { rooms: RoomState };
+}
+
+export function collector(): { records: PipelineRecord[]; emit: (r: PipelineRecord) => void } {
+  const records: PipelineRecord[] = [];
+  return { records, emit: (r) => records.push(r) };
+}
