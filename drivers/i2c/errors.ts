@@ -1,0 +1,26 @@
+// Maps what a bus throws (errno codes from i2c-dev, or anything else) to the driver fault kinds the runtime counts.
+import { DriverError } from "../types.js";
+
+export function toDriverError(e: unknown, what: string): DriverError {
+  if (e instanceof DriverError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  const msg = `${what}: ${(e as Error)?.message ?? String(e)}`;
+  switch (code) {
+    case "EREMOTEIO": // the device did not acknowledge (absent, busy converting, or rejecting the command)
+    case "ENXIO":
+      return new DriverError("nack", msg, true, { cause: e });
+    case "ETIMEDOUT": // a slave holding SCL low, or a controller timeout
+      return new DriverError("timeout", msg, true, { cause: e });
+    default:
+      return new DriverError("bus", msg, true, { cause: e });
+  }
+}
+
+/** Runs one bus exchange and converts whatever it throws into a DriverError. */
+export async function onBus<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toDriverError(e, what);
+  }
+}
