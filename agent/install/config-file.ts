@@ -44,19 +44,13 @@ export function validateForTarget(text: string, file: string, root: string, warn
 
 export type ConfigOutcome = "written" | "unchanged" | "kept-existing" | "replaced";
 
-export function installConfig(
-  ops: Ops,
-  root: string,
-  source: string | undefined,
-  owner: Owner | undefined,
-  replace: boolean,
-): ConfigOutcome {
+/** Reads and validates the config to install, before anything on the target is changed. */
+export function prepareConfig(root: string, source: string | undefined, warn: (s: string) => void): string | undefined {
   const target = under(root, layout.configFile);
-  const existing = existsSync(target) ? readFileSync(target, "utf8") : undefined;
   if (source === undefined) {
-    if (existing === undefined) throw new ConfigError(layout.configFile, [{ path: "", message: "no config on the device yet: pass --config FILE" }]);
-    validateForTarget(existing, target, root, (w) => ops.warn(w));
-    return "unchanged";
+    if (!existsSync(target)) throw new ConfigError(layout.configFile, [{ path: "", message: "no config on the device yet: pass --config FILE" }]);
+    validateForTarget(readFileSync(target, "utf8"), target, root, warn);
+    return undefined;
   }
   let text: string;
   try {
@@ -64,7 +58,15 @@ export function installConfig(
   } catch (e) {
     throw new ConfigError(source, [{ path: "", message: `cannot read: ${(e as Error).message}` }]);
   }
-  validateForTarget(text, source, root, (w) => ops.warn(w));
+  validateForTarget(text, source, root, warn);
+  return text;
+}
+
+/** Writes a validated config (from prepareConfig); undefined means keep the device's one. */
+export function installConfig(ops: Ops, root: string, text: string | undefined, owner: Owner | undefined, replace: boolean): ConfigOutcome {
+  if (text === undefined) return "unchanged";
+  const target = under(root, layout.configFile);
+  const existing = existsSync(target) ? readFileSync(target, "utf8") : undefined;
   const configOwner = owner && { uid: 0, gid: owner.gid };
   ops.mkdir(under(root, layout.configDir), 0o750, configOwner);
   if (existing === text) return "unchanged";

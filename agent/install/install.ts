@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { ensureImageAccount, ensureLiveAccount, removeImageAccount, removeLiveAccount } from "./accounts.js";
-import { installConfig, type ConfigOutcome } from "./config-file.js";
+import { installConfig, prepareConfig, type ConfigOutcome } from "./config-file.js";
 import { isLiveRoot, layout, under } from "./layout.js";
 import { Ops, type CommandRunner, type Owner } from "./ops.js";
 import { imageArch, ownPackageRoot, programEntries } from "./program.js";
@@ -21,6 +21,8 @@ export interface InstallOptions {
   /** On a live root: do not (re)start the service. */
   noStart?: boolean;
   runner?: CommandRunner;
+  /** Treat the root as the running system (useradd, systemctl); default: only when it is "/". */
+  live?: boolean;
 }
 
 export interface InstallResult {
@@ -45,14 +47,15 @@ function systemdRunning(root: string): boolean {
 export function install(opts: InstallOptions): InstallResult {
   const root = resolve(opts.root);
   if (!existsSync(under(root, "/etc"))) throw new Error(`${root} does not look like a root filesystem (no etc/)`);
-  const live = isLiveRoot(root);
+  const live = opts.live ?? isLiveRoot(root);
   const ops = new Ops(opts.dryRun ?? false, opts.runner);
   const from = resolve(opts.from ?? ownPackageRoot());
   const node = opts.node ?? layout.defaultNode;
   const entries = programEntries(from);
 
+  const configText = prepareConfig(root, opts.config, (w) => ops.warn(w));
   const owner = live ? ensureLiveAccount(ops, root) : ensureImageAccount(ops, root);
-  const config = installConfig(ops, root, opts.config, owner, opts.replaceConfig ?? false);
+  const config = installConfig(ops, root, configText, owner, opts.replaceConfig ?? false);
 
   const programDir = under(root, layout.programDir);
   if (!sameDir(from, programDir)) ops.copyDir(from, programDir, entries);
@@ -93,12 +96,13 @@ export interface UninstallOptions {
   purge?: boolean;
   dryRun?: boolean;
   runner?: CommandRunner;
+  live?: boolean;
 }
 
 export function uninstall(opts: UninstallOptions): { actions: string[]; warnings: string[] } {
   const root = resolve(opts.root);
   if (!existsSync(under(root, "/etc"))) throw new Error(`${root} does not look like a root filesystem (no etc/)`);
-  const live = isLiveRoot(root);
+  const live = opts.live ?? isLiveRoot(root);
   const ops = new Ops(opts.dryRun ?? false, opts.runner);
   if (live && systemdRunning(root)) ops.run("systemctl", ["disable", "--now", layout.unitName], { mayFail: true });
   removeUnit(ops, root);
