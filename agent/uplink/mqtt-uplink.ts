@@ -39,6 +39,7 @@ function isProtocolRefusal(e: unknown): boolean {
   return err.code === 1 || err.code === 132 || /unacceptable protocol version|unsupported protocol version/i.test(err.message ?? "");
 }
 
+/** Events: "connect", "disconnect", "ack" (StoredFrame), "connection-error" (message). */
 export class MqttUplink extends EventEmitter {
   private readonly cfg: UplinkConfig;
   private readonly log: Logger;
@@ -166,6 +167,7 @@ export class MqttUplink extends EventEmitter {
           return;
         }
         this.rl.warn(`uplink.error.${label}`, "MQTT connection error", { broker: label, err: e.message });
+        this.emit("connection-error", e.message);
       });
       client.on("close", () => {
         client.removeAllListeners();
@@ -297,6 +299,7 @@ export class MqttUplink extends EventEmitter {
       }
       this.store.ack(f.id);
       this.st.acked++;
+      this.emit("ack", f);
       this.pump();
     });
   }

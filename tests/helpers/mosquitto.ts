@@ -26,6 +26,11 @@ export interface MosquittoOptions {
   tls?: MosquittoTls;
   /** Defaults to true unless an ACL or TLS identity needs names. */
   allowAnonymous?: boolean;
+  /**
+   * Keep sessions and queued messages across restarts (saved on SIGTERM), so a subscriber with a persistent
+   * session misses nothing while the broker is down.
+   */
+  persistence?: boolean;
   /** Fixed port; default: a free loopback port. */
   port?: number;
 }
@@ -56,7 +61,8 @@ export class Mosquitto {
     this.confPath = join(this.dir, "mosquitto.conf");
     const lines = [
       "per_listener_settings false",
-      "persistence false",
+      `persistence ${opts.persistence ?? false}`,
+      `persistence_location ${this.dir}/`,
       "log_dest stderr",
       "log_type error",
       "log_type warning",
