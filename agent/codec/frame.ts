@@ -253,12 +253,14 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
     untrusted: (kf & FLAG_UNTRUSTED) !== 0,
     t0,
     count,
-    times: new Float64Array(count),
+    times: new Float64Array(0),
     channels: [],
     predictors: [],
     byteLength: length,
   };
   if (kind === "event") {
+    if (count > end - r.pos) throw new FrameError(`malformed frame: ${count} events cannot fit in ${end - r.pos} bytes`);
+    frame.times = new Float64Array(count);
     const events: EventItem[] = [];
     let t = t0;
     for (let i = 0; i < count; i++) {
@@ -282,7 +284,7 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
     if (r.pos !== end) throw new FrameError(`malformed frame: ${end - r.pos} unexpected bytes after the events`);
     return frame;
   }
-  frame.channels = readChannels(r, count);
+  frame.channels = readChannels(r);
   let mode: TimeMode = 0;
   let quantum = 1;
   let nominal = 0;
@@ -304,6 +306,10 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
       frame.gapBefore = lost === 0 ? { reason } : { lostSamples: lost - 1, reason };
     }
   }
+  // The coder spends at least ~0.06 bits per sample and channel: a count beyond that is a lie, not a big frame.
+  if (count * frame.channels.length > 130 * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
+  frame.times = new Float64Array(count);
+  for (const ch of frame.channels) ch.counts = new Float64Array(count);
   const dec = new RangeDecoder(bytes, r.pos, end);
   if (kind === "irregular") {
     decodeTimes(dec, t0, count, { quantum, mode, nominal }, frame.times);
@@ -322,7 +328,7 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
   return frame;
 }
 
-function readChannels(r: ByteReader, count: number): DecodedChannel[] {
+function readChannels(r: ByteReader): DecodedChannel[] {
   const n = r.u8("channel count");
   if (n === 0) throw new FrameError("malformed frame: no channels");
   const out: DecodedChannel[] = [];
@@ -331,7 +337,7 @@ function readChannels(r: ByteReader, count: number): DecodedChannel[] {
     const unit = r.str("unit");
     const scale = r.decimal("scale");
     const offset = r.decimal("offset");
-    out.push({ name, unit, scale, offset, counts: new Float64Array(count) });
+    out.push({ name, unit, scale, offset, counts: new Float64Array(0) });
   }
   return out;
 }
