@@ -27,7 +27,9 @@ export function channelReader(stream: StreamInfo, channel: string | undefined, w
     count,
     read(r) {
       const c = count(r);
-      return c === undefined ? undefined : c * info.scale + info.offset;
+      // toPrecision drops the binary noise of count * scale (610 * 0.01 = 6.1000000000000005), which would
+      // otherwise show in alarm messages and could flip a comparison at a limit.
+      return c === undefined ? undefined : Number((c * info.scale + info.offset).toPrecision(12));
     },
   };
 }
