@@ -1,0 +1,60 @@
+// The release tarball: what `npm pack` ships, and that it installs and runs. Packs the dist/ that `npm ci` built
+// (--ignore-scripts: rebuilding here would swap dist/ under other tests running at the same time).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cleanupTemp, repoRoot, tempDir } from "./support/fake-root.js";
+
+const npm = (args: string[], cwd: string) => execFileSync("npm", args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+
+let tarball: string;
+let files: string[];
+
+beforeAll(() => {
+  expect(existsSync(join(repoRoot, "dist/agent/cli/main.js")), "dist/ is missing: run `npm run build` (npm ci does)").toBe(true);
+  const out = tempDir("edge-pack-");
+  const [info] = JSON.parse(npm(["pack", "--ignore-scripts", "--json", "--pack-destination", out], repoRoot)) as { filename: string; files: { path: string }[] }[];
+  tarball = join(out, info.filename);
+  files = info.files.map((f) => f.path);
+}, 60_000);
+afterAll(cleanupTemp);
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js")).map((f) => join(dir, f));
+}
+
+describe("the build", () => {
+  it("bundles only our code: every npm dependency stays an import from node_modules", () => {
+    const js = jsFiles(join(repoRoot, "dist"));
+    expect(js.length).toBeGreaterThan(0);
+    // esbuild marks each bundled module with a `// node_modules/<pkg>/...` comment.
+    for (const f of js) expect(readFileSync(f, "utf8"), f).not.toMatch(/^\/\/ node_modules\//m);
+  });
+});
+
+describe("npm pack", () => {
+  it("ships the CLI, the bundle, the codec export and the deploy files, and no tests or sources", () => {
+    for (const f of ["package.json", "bin/edge-agent.js", "dist/agent/cli/main.js", "dist/agent/codec/index.js", "deploy/edge-agent.service", "deploy/build.mjs"]) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => f.startsWith("tests/") || f.startsWith("node_modules/") || f.startsWith("agent/"))).toEqual([]);
+  });
+
+  it("gives a tarball that installs from the npm cache and runs", () => {
+    const dir = tempDir("edge-npmi-");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+    // --ignore-scripts: the native addons are not needed for --version and the codec; building them is the device's job.
+    npm(["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball], dir);
+    const version = spawnSync(join(dir, "node_modules/.bin/edge-agent"), ["--version"], { encoding: "utf8" });
+    expect(version.stderr).toBe("");
+    expect(version.stdout.trim()).toBe(pkg.version);
+    const codec = spawnSync(process.execPath, ["--input-type=module", "-e", "const m = await import('edge-agent/codec'); console.log(typeof m.decodeFrame)"], { cwd: dir, encoding: "utf8" });
+    expect(codec.stdout.trim()).toBe("function");
+    // The unpacked package rebuilds nothing on the device: the prepare script keeps the shipped dist/.
+    const build = spawnSync(process.execPath, [join(dir, "node_modules/edge-agent/deploy/build.mjs")], { encoding: "utf8", cwd: join(dir, "node_modules/edge-agent") });
+    expect(build.status).toBe(0);
+    expect(build.stdout).toContain("using the prebuilt dist/");
+  }, 120_000);
+});
