@@ -2,10 +2,21 @@
 import { z } from "zod";
 import { i2cAddress, positiveInt } from "./common.js";
 
+/** How a failing sensor is handled: retried, then marked offline and re-probed until it answers again. */
+const faultHandling = {
+  /** Retries of one read, with backoff, before the read counts as failed. */
+  retries: z.number().int().min(0).max(10).default(2),
+  /** Consecutive failed reads after which the sensor is reported offline. */
+  offlineAfter: positiveInt.default(3),
+  /** How often an offline sensor is probed again. */
+  reprobeMs: positiveInt.default(30_000),
+};
+
 const base = {
   /** Name of an I2C bus declared under buses.i2c. */
   bus: z.string().min(1),
   intervalMs: positiveInt.default(1000),
+  ...faultHandling,
 };
 
 export const sht3xSensor = z.strictObject({ type: z.literal("sht3x"), address: i2cAddress.default(0x44), ...base });
@@ -23,9 +34,10 @@ const accelBase = {
   bus: z.string().min(1),
   rateHz: z.number().positive().default(800),
   rangeG: z.union([z.literal(2), z.literal(4), z.literal(8), z.literal(16)]).default(16),
-  /** How often the FIFO is drained. */
+  /** How often the FIFO is drained; the source drains at least twice per FIFO fill whatever this says. */
   pollMs: positiveInt.default(50),
   axes: z.array(z.enum(["x", "y", "z"])).min(1).default(["x", "y", "z"]),
+  ...faultHandling,
 };
 
 export const adxl345Sensor = z.strictObject({ type: z.literal("adxl345"), address: i2cAddress.default(0x53), ...accelBase });
