@@ -1,0 +1,55 @@
+// Round trips on every recording of ../shared/data. Missing data is a failure, never a skip.
+import { describe, expect, it } from "vitest";
+import { decodeFrame } from "../../agent/codec/index.js";
+import { encodeIrregularSeries, encodeRegularSeries } from "../../agent/codec/files.js";
+import { interpolate } from "../../agent/codec/bounded.js";
+import { listDataFiles, loadTemperature, loadVibration, TEMPERATURE_RESOLUTION } from "../../bench/codec/datasets.js";
+
+const files = listDataFiles(); // throws (fails the suite) when ../shared/data is missing
+
+describe("real data is present", () => {
+  it("has the temperature and vibration recordings", () => {
+    expect(files.temperature.length).toBeGreaterThanOrEqual(3);
+    expect(files.vibration.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe.each(files.vibration)("vibration %s", (file) => {
+  const s = loadVibration(file);
+  const channel = { name: "drive-end", unit: "g", scale: s.scale, offset: 0 };
+  it.each([["whole file", undefined], ["1 s frames", s.rateHz]] as const)("lossless round trip, %s", (_label, batch) => {
+    const frames = encodeRegularSeries(s.counts, 1_400_000_000_000, s.rateHz, { stream: s.name, channel, batch });
+    const decoded = frames.flatMap((f) => Array.from(decodeFrame(f.bytes).channels[0].counts));
+    expect(decoded).toEqual(Array.from(s.counts));
+    expect(frames.reduce((n, f) => n + f.bytes.length, 0)).toBeLessThan(s.counts.length * 2);
+  });
+});
+
+describe.each(files.temperature)("temperature %s", (file) => {
+  const s = loadTemperature(file);
+  const channel = { name: "temperature", unit: "degC", scale: TEMPERATURE_RESOLUTION, offset: 0 };
+  it.each([["whole file", undefined], ["60-sample frames", 60], ["600-sample frames", 600]] as const)("lossless round trip, %s", (_label, batch) => {
+    const frames = encodeIrregularSeries(s.times, s.counts, { stream: s.name, channel, batch });
+    const times = frames.flatMap((f) => Array.from(decodeFrame(f.bytes).times));
+    const counts = frames.flatMap((f) => Array.from(decodeFrame(f.bytes).channels[0].counts));
+    expect(times).toEqual(s.times);
+    expect(counts).toEqual(s.counts);
+  });
+
+  it("bounded error 0.05 degC holds on every point", () => {
+    const [f] = encodeIrregularSeries(s.times, s.counts, { stream: s.name, channel, maxError: 0.05, heartbeatMs: 3_600_000 });
+    const d = decodeFrame(f.bytes);
+    let j = 0;
+    let worst = 0;
+    for (let i = 0; i < s.times.length; i++) {
+      if (j < d.count && d.times[j] === s.times[i] && d.channels[0].counts[j] === s.counts[i]) {
+        j++;
+        continue;
+      }
+      const v = interpolate(d.times[j - 1], d.channels[0].counts[j - 1], d.times[j], d.channels[0].counts[j], s.times[i]);
+      worst = Math.max(worst, Math.abs(v - s.counts[i]) * TEMPERATURE_RESOLUTION);
+    }
+    expect(j).toBe(d.count);
+    expect(worst).toBeLessThanOrEqual(0.05 + 1e-12);
+  });
+});
