@@ -22,6 +22,8 @@ export interface FrameStoreOptions {
   now?: () => number;
   /** Hard ceiling on the file in SQLite pages (a small partition); writes beyond it fail like a full disk. */
   maxPageCount?: number;
+  /** SQLite page cache in KiB (default 2048); small gateways may trade read speed for RAM. */
+  cacheSizeKiB?: number;
 }
 
 /** A frame as read back from the store: `id` orders frames by arrival and identifies them for acknowledgement. */
@@ -187,6 +189,16 @@ class SqliteFrameStore implements FrameStore {
 
   fetch(afterId: number, limit: number, uptoId = Number.MAX_SAFE_INTEGER): StoredFrame[] {
     if (limit <= 0 || this.closed) return [];
+    try {
+      return this.fetchRows(afterId, limit, uptoId);
+    } catch (e) {
+      if (!isCorruption(e)) throw e;
+      this.repairWhileRunning(e);
+      return [];
+    }
+  }
+
+  private fetchRows(afterId: number, limit: number, uptoId: number): StoredFrame[] {
     const out: StoredFrame[] = [];
     let cursor = afterId;
     while (out.length < limit) {
@@ -327,6 +339,7 @@ class SqliteFrameStore implements FrameStore {
       db.pragma("synchronous = FULL");
       // Checkpoints run after each commit (and are counted by the write meter), not at SQLite's discretion.
       db.pragma("wal_autocheckpoint = 0");
+      db.pragma(`cache_size = ${-(this.opts.cacheSizeKiB ?? 2048)}`);
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: "SQLITE_CORRUPT" });
       db.exec(SCHEMA);

@@ -174,3 +174,34 @@ describe("frame store", () => {
     expect(st.bytesWrittenPerHour).toBeGreaterThan(st.bytesWritten);
   });
 });
+
+describe("frame store self-repair while running", () => {
+  it("quarantines a file that turns corrupt under it and keeps accepting frames", async () => {
+    const { openSync, writeSync, closeSync, statSync } = await import("node:fs");
+    const path = setup();
+    const s = track(openTestStore(path, { cacheSizeKiB: 256 }));
+    // More than the page cache, so reads go to the file.
+    for (let i = 0; i < 4000; i++) s.put(frame(s, "t", { size: 1000 }));
+    s.commit();
+    const lastSeq = s.nextSeq("t");
+    // Scribble over every page after the header, as a failing SD card would.
+    for (const file of [path, `${path}-wal`]) {
+      const fd = openSync(file, "r+");
+      const size = statSync(file).size;
+      for (let off = 4096; off < size; off += 4096) writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, off);
+      closeSync(fd);
+    }
+    // Reading the queue (what the uplink does) or writing hits the damage; neither throws.
+    expect(() => s.fetch(0, 1000)).not.toThrow();
+    expect(() => {
+      for (let i = 0; i < 10; i++) s.put(frame(s, "t"));
+      s.commit();
+    }).not.toThrow();
+    expect(s.stats().quarantines).toBe(1);
+    expect(readdirSync(join(path, "..")).some((n) => n.startsWith("store.db.corrupt-"))).toBe(true);
+    const after = s.fetch(0, 1000).filter((f) => f.stream === "t");
+    expect(after.length).toBe(10);
+    expect(after.every((f) => f.seq > lastSeq)).toBe(true);
+    expect(s.stats().drops.quarantine.frames).toBe(4000);
+  });
+});
