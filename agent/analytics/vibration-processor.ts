@@ -21,6 +21,9 @@ export interface VibrationProcessor extends Processor {
   counters(): { windows: number; snapshots: number; rejected: number; gaps: number };
 }
 
+/** Windows between two searches of the demodulation band (the search costs about ten times one analysis). */
+const BAND_SEARCH_EVERY = 60;
+
 /** Velocity must fall this far below the alarm boundary before a zone alarm clears (no chatter at the boundary). */
 const CLEAR_RATIO = 0.9;
 
@@ -52,6 +55,7 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
   let requested = false;
   let alarmZone: IsoZone | undefined;
   const sent = new WeakSet<BlockRecord>();
+  const bands: ([number, number] | undefined)[] = [];
   const count = { windows: 0, snapshots: 0, rejected: 0, gaps: 0 };
 
   const options = (): AnalysisOptions => ({
@@ -85,7 +89,15 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
 
   function onWindow(w: Window, emit: Emit): void {
     count.windows++;
-    const results = w.axes.map((x) => analyzeAxis(x, w.rateHz, options()));
+    // The resonance band is a property of the machine's structure: search it again only every so many windows.
+    const research = count.windows % BAND_SEARCH_EVERY === 1;
+    const results = w.axes.map((x, a) => {
+      const opts = options();
+      if (!opts.envelopeBandHz && !research && bands[a]) opts.envelopeBandHz = bands[a];
+      const r = analyzeAxis(x, w.rateHz, opts);
+      if (r.bearing && !cfg.envelopeBandHz) bands[a] = r.bearing.band;
+      return r;
+    });
     const zone = worstZone(results.map((r) => r.zone));
     const velocity = Math.max(...results.map((r) => r.velocityMmS));
     const diag = dominantDiagnosis(results);
@@ -166,7 +178,10 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
       requested = true;
     },
     setShaftRpm(rpm) {
-      if (Number.isFinite(rpm) && rpm > 0) shaftRpm = rpm;
+      if (!(Number.isFinite(rpm) && rpm > 0)) return;
+      // Other defect frequencies may need another band.
+      if (shaftRpm === undefined || Math.abs(rpm - shaftRpm) / shaftRpm > 0.1) bands.length = 0;
+      shaftRpm = rpm;
     },
     counters: () => ({ ...count }),
   };
