@@ -1,5 +1,6 @@
 // Emulator of the Sensirion SHT4x: one-byte commands, serial number, soft reset, CRC, conversion time.
 import { SensirionSim } from "./sensirion.sim.js";
+import { coldRoomClimate } from "./signals.js";
 
 /** Table 4 / Table 7: maximum measurement durations (ms) by precision. */
 const MEASURE: Record<number, number> = { 0xfd: 8.3, 0xf6: 4.5, 0xe0: 1.6 };
@@ -10,6 +11,7 @@ export class Sht4xSim extends SensirionSim {
 
   constructor(address: number, clock: () => number) {
     super(address, clock);
+    this.signal = coldRoomClimate({ seed: 2 });
   }
 
   protected onWrite(data: Uint8Array): void {
