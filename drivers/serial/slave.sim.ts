@@ -4,6 +4,7 @@ import type { MockPortBinding } from "@serialport/binding-mock";
 import { crcOk, withCrc } from "./crc16.js";
 import { FUNCTION_CODE } from "./rtu-frame.js";
 import type { DeviceProfile } from "./profiles.js";
+import { wordsOf, type RegisterSpec } from "./registers.js";
 
 export type SlaveFault =
   | { kind: "crc" }
@@ -114,16 +115,25 @@ export function profileSlave(profile: DeviceProfile, seed = 1): RegisterModel {
     n = (n * 1103515245 + 12345) & 0x7fffffff;
     return n / 0x7fffffff - 0.5;
   };
-  const physical: Record<string, () => number> = {
-    mm_s: () => 2.2 + 0.4 * wobble(), // ISO 10816-3 zone A/B border region for a medium machine
-    degC: () => 41 + 2 * wobble(),
+  const plausible = (unit: string): number => {
+    if (unit === "mm/s") return 2.2 + 0.4 * wobble(); // ISO 10816-3 zone A/B border for a medium machine
+    if (unit === "degC") return 41 + 2 * wobble();
+    return 100 + 10 * wobble();
   };
-  const byAddress = new Map(profile.registers.map((r) => [`${r.table}:${r.address}`, r]));
+  // Each word of each register: multi-word registers answer their high and low words in the configured order.
+  const byWord = new Map<string, RegisterSpec>();
+  for (const r of profile.registers) {
+    for (let i = 0; i < wordsOf(r); i++) byWord.set(`${r.table}:${r.address + i}`, r);
+  }
   return (table, address) => {
-    const r = byAddress.get(`${table}:${address}`);
+    const r = byWord.get(`${table}:${address}`);
     if (!r) return undefined;
-    const v = (r.unit === "degC" ? physical.degC : physical.mm_s)();
-    const count = Math.round((v - r.offset) / r.scale);
-    return count < 0 ? count + 0x10000 : count;
+    const count = Math.round((plausible(r.unit) - r.offset) / r.scale);
+    if (wordsOf(r) === 1) return count & 0xffff;
+    const u = count < 0 ? count + 0x100000000 : count;
+    const hi = Math.floor(u / 0x10000) & 0xffff;
+    const lo = u & 0xffff;
+    const first = address === r.address;
+    return r.wordOrder === "big" ? (first ? hi : lo) : first ? lo : hi;
   };
 }
