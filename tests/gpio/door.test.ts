@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDoorProcessor } from "../../agent/pipeline/door.js";
 import { createDoorSource, type SimDoorControl } from "../../agent/sources/door.js";
 import { Priority, type PipelineRecord } from "../../agent/model.js";
-import { seededRandom, type OpenInterval } from "../../drivers/gpio/line.sim.js";
+import { chatterEdges, seededRandom, type OpenInterval } from "../../drivers/gpio/line.sim.js";
 import { doorProcessor } from "../../config/schema/processors-door.js";
 import { streamConfig } from "../../config/schema/index.js";
 import { Collector, testContext } from "./helpers.js";
@@ -55,6 +55,23 @@ describe("door source on the simulated line", () => {
       { type: "door.open", t, data: {} },
       { type: "door.close", t: t + 0.2, data: { confirmed: true } },
     ]);
+  });
+
+  it("bounce storm through the source: 10,000 edges/s for a second at each transition gives one event per transition", async () => {
+    const ctx = testContext();
+    const source = createDoorSource(doorStream({ lockoutMs: 50 }), ctx);
+    const out = new Collector();
+    await source.start(out.emit);
+    const sim = ctx.shared.get("sim:gpio:coldroom-1/door") as SimDoorControl;
+    // Recorded a minute ago, delivered now: every lockout has already run out when the settle timer checks.
+    const t0 = Date.now() - 60_000;
+    sim.line.edges([...chatterEdges(1, t0, 10_000, 1000), ...chatterEdges(0, t0 + 10_000, 10_000, 1000)]);
+    expect(sim.line.edgesDelivered).toBeGreaterThan(19_990);
+    expect(out.events().map((e) => [e.type, e.t])).toEqual([["door.open", t0], ["door.close", t0 + 10_000]]);
+    sim.line.edge(1, t0 + 20_000); // a later real opening still comes through
+    expect(out.events().map((e) => e.type)).toEqual(["door.open", "door.close", "door.open"]);
+    await source.stop();
+    expect(source.status().samples).toBe(3);
   });
 
   it("activeLow false with openLevel 1: a high line is open; a door open at start is reported as initial", async () => {
