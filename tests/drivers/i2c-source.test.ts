@@ -1,6 +1,7 @@
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { agentConfig } from "../../config/schema/index.js";
-import { silentLogger } from "../../agent/log.js";
 import type { BlockRecord, EventRecord, PipelineRecord, SampleRecord } from "../../agent/model.js";
 import { RoomState } from "../../agent/pipeline/room-state.js";
 import type { Source } from "../../agent/pipeline/stages.js";
@@ -13,12 +14,23 @@ import type { SimI2cBus } from "../../drivers/i2c/sim-bus.js";
 
 const fast = { retries: 1, offlineAfter: 2, reprobeMs: 30 };
 
+const logLines: { key?: string; msg?: string }[] = [];
+const captureLog = pino(
+  { level: "warn" },
+  new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split("\n")) if (line) logLines.push(JSON.parse(line));
+      cb();
+    },
+  }),
+);
+
 function makeContext(streams: unknown[], bus: Record<string, unknown> = { name: "b", simulate: true }) {
   const config = agentConfig.parse({ buses: { i2c: [bus] }, streams, uplink: { brokers: [{ url: "mqtt://127.0.0.1:1883" }] } });
   const closers: (() => unknown)[] = [];
   const ctx: RuntimeContext = {
     config,
-    log: silentLogger(),
+    log: captureLog,
     now: () => Date.now(),
     rooms: new RoomState(),
     gatewayId: "gw-test",
@@ -114,6 +126,8 @@ describe("I2C source on a simulated bus", () => {
     await out.until(() => (sources[0].status().faults.crc ?? 0) >= 3 && out.samples("room/temp").length >= 4);
     const expected = Math.round(((4.2 + 45) * 65535) / 175);
     for (const s of out.samples("room/temp")) expect(s.values[0]).toBe(expected);
+    // Logged once (rate-limited), however many times it happened.
+    expect(logLines.filter((l) => l.key === "i2c:room/temp:crc")).toHaveLength(1);
   });
 
   it("a disappearing sensor goes offline, its neighbour keeps going, and it comes back without a restart", async () => {
