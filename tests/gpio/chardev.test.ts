@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { parseGpiogetOutput, parseGpiomonLine } from "../../drivers/gpio/chardev.js";
 import type { GpioEdge } from "../../drivers/gpio/line.js";
@@ -76,6 +77,22 @@ describe.each([1, 2] as const)("character-device backend with fake libgpiod %i.x
     await source.stop();
     expect(out.events().map((e) => e.type)).toEqual(["door.open", "door.close"]);
     expect(source.status().faults).toEqual({});
+  });
+
+  it("unexpected gpiomon output is counted and logged once, and later edges still come through", async () => {
+    const fake = fakeGpiodTools({ major, detect: DETECT, level: 0, raw: ["Monitoring line 17...", "what?", "9 9 9"], edges: [1] });
+    const stream = streamConfig.parse({ name: "room1/door", sensor: { type: "gpio-door", line: { bcm: 17 }, backend: "chardev", lockoutMs: 0, gpiodTools: fake.tools } });
+    const lines: string[] = [];
+    const ctx = testContext();
+    ctx.log = pino({ level: "warn" }, { write: (l: string) => void lines.push(l) });
+    const source = createDoorSource(stream, ctx);
+    const out = new Collector();
+    await source.start(out.emit);
+    await out.waitFor(1);
+    await source.stop();
+    expect(out.events().map((e) => e.type)).toEqual(["door.open"]);
+    expect(source.status().faults).toEqual({ line: 3 });
+    expect(lines.filter((l) => l.includes("unexpected gpiomon output")).length).toBe(1);
   });
 
   it("a gpiomon that dies is reported and restarted; the missed level change comes through as an edge", async () => {

@@ -67,6 +67,8 @@ export interface FakeToolsOptions {
   level: 0 | 1;
   /** Levels gpiomon reports as edges, one per line, stamped with the current CLOCK_MONOTONIC time. */
   edges: Array<0 | 1>;
+  /** Lines gpiomon prints before its edges (to test bad output). */
+  raw?: string[];
   /** gpiomon exits after its edges instead of waiting to be killed. */
   exitAfterEdges?: boolean;
 }
@@ -105,6 +107,7 @@ else { if (args.length !== 3 || args[0] !== "-c") die("usage: gpioget -c <chip> 
 const ok1 = args.length === 5 && args[0] === "-b" && args[1] === "-F" && args[2] === "%e %s %n" && /^gpiochip\\d+$/.test(args[3]);
 const ok2 = args.length === 7 && args[0] === "-c" && args[2] === "-e" && args[3] === "both" && args[4] === "-F" && args[5] === "%e %S";
 if (major === 1 ? !ok1 : !ok2) die("gpiomon: bad arguments for libgpiod " + major + ".x: " + args.join(" "));
+for (const line of ${JSON.stringify(o.raw ?? [])}) console.log(line);
 for (const level of edges) {
   const ns = process.hrtime.bigint();
   const s = ns / 1000000000n, frac = String(ns % 1000000000n).padStart(9, "0");

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createModbusSource, type SharedSerialBus } from "../../agent/sources/modbus.js";
 import { Priority, type SampleRecord } from "../../agent/model.js";
@@ -79,6 +80,25 @@ describe("modbus source", () => {
     expect(b.status().faults.crc).toBeUndefined();
     expect(outB.records.every((r) => r.stream === "fan/drive")).toBe(true);
     expect((outB.records.at(-1) as SampleRecord).values).toHaveLength(2);
+  });
+
+  it("a storm of CRC errors is counted in full but logged once", async () => {
+    const cfg = config([{ name: "m", sensor: { type: "modbus", bus: "rs485", slaveId: 3, profile: "vibration-transmitter-3axis", intervalMs: 1, retries: 0 } }]);
+    const { ctx, closeAll } = ctxWith(cfg);
+    const lines: string[] = [];
+    ctx.log = pino({ level: "warn" }, { write: (l: string) => void lines.push(l) });
+    const s = createModbusSource(cfg.streams[0], ctx);
+    const out = new Collector();
+    await s.start(out.emit);
+    const bus = ctx.shared.get("serial:rs485") as SharedSerialBus;
+    for (let i = 0; i < 20; i++) bus.sim!.slave(3)!.faults.push({ kind: "crc" });
+    const n = out.records.length;
+    await out.waitFor(n + 2); // samples resume after the storm
+    await s.stop();
+    await closeAll();
+    expect(s.status().faults.crc).toBe(20);
+    expect(s.status().faults["failed-polls"]).toBe(20);
+    expect(lines.filter((l) => l.includes('"fault":"crc"')).length).toBe(1);
   });
 
   it("config: a modbus sensor needs a profile or a register map, and an unknown profile names the built-in ones", () => {
