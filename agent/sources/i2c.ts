@@ -182,11 +182,19 @@ export function createI2cSource(stream: StreamConfig, ctx: RuntimeContext): Sour
     }
   };
 
+  // Deadlines, not delays: a late or slow cycle does not push every later one back (a FIFO of 32 samples at 3200 Hz
+  // fills in 10 ms, so drift matters).
+  let due = 0;
   const schedule = (delay: number): void => {
     if (stopped) return;
+    const now = performance.now();
+    due = delay === 0 ? now : Math.max(now, due + delay);
     timer = setTimeout(() => {
-      running = cycle().then(() => schedule(status.state === "offline" ? sensor.reprobeMs : period));
-    }, delay);
+      running = cycle().then(() => {
+        if (status.state === "offline") due = performance.now();
+        schedule(status.state === "offline" ? sensor.reprobeMs : period);
+      });
+    }, due - now);
   };
 
   return {

@@ -38,7 +38,7 @@ export abstract class SimDevice {
     const out = this.onRead(length);
     if (this.faults.flipNextReads > 0 && out.length > 0) {
       this.faults.flipNextReads--;
-      out[out.length - 1 > 0 ? 1 : 0] ^= 0x04;
+      out[Math.min(1, out.length - 1)] ^= 0x04;
     }
     return out;
   }
