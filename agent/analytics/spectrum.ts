@@ -3,7 +3,8 @@ import { hann, nextPow2, realFft } from "./fft.js";
 
 export interface Spectrum {
   rateHz: number;
-  /** FFT size (power of two, >= the signal length; the signal is zero-padded). */
+  /** Signal length, and FFT size (power of two, >= the signal length; the signal is zero-padded). */
+  n: number;
   size: number;
   /** Bin spacing in Hz. */
   df: number;
@@ -35,7 +36,7 @@ export function spectrum(x: ArrayLike<number>, rateHz: number, removeMean = true
   const half = size / 2;
   const power = new Float64Array(half + 1);
   for (let k = 0; k <= half; k++) power[k] = full[2 * k] * full[2 * k] + full[2 * k + 1] * full[2 * k + 1];
-  return { rateHz, size, df: rateHz / size, power, windowSum, windowSumSq };
+  return { rateHz, n, size, df: rateHz / size, power, windowSum, windowSumSq };
 }
 
 /** Peak amplitude (same unit as the signal) of a sine at bin k. */
@@ -75,5 +76,13 @@ export function topPeaks(s: Spectrum, count: number, loHz = 0, hiHz = Infinity):
     if (p > s.power[k - 1] && p >= s.power[k + 1]) found.push({ k, p });
   }
   found.sort((a, b) => b.p - a.p);
-  return found.slice(0, count).map(({ k }) => ({ hz: k * s.df, amp: amplitudeAt(s, k) }));
+  // Zero padding makes the Hann main lobe (+-2 bins of the unpadded resolution) and its side lobes show local
+  // maxima beside a strong line; lines closer than 4 unpadded bins to a larger one are taken as the same line.
+  const minSep = (4 * s.size) / s.n;
+  const kept: number[] = [];
+  for (const { k } of found) {
+    if (kept.length >= count) break;
+    if (kept.every((j) => Math.abs(j - k) >= minSep)) kept.push(k);
+  }
+  return kept.map((k) => ({ hz: k * s.df, amp: amplitudeAt(s, k) }));
 }

@@ -53,3 +53,13 @@ describe("spectrum", () => {
     expect(bandRms(s, 1000, 4000)).toBeCloseTo(0.5 / Math.SQRT2, 3);
   });
 });
+
+describe("top peaks with zero padding", () => {
+  it("a single line is one peak, not its side lobes", () => {
+    const rate = 3200; // 3200 samples padded to 4096
+    const s = spectrum(sine(3200, rate, 70.3, 0.3), rate);
+    const peaks = topPeaks(s, 3);
+    expect(peaks[0].hz).toBeCloseTo(70.3, 0);
+    for (const p of peaks.slice(1)) expect(Math.abs(p.hz - 70.3)).toBeGreaterThanOrEqual(4);
+  });
+});
