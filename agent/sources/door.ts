@@ -83,7 +83,9 @@ export function createDoorSource(stream: StreamConfig, ctx: RuntimeContext): Sou
   };
 
   const open = async (): Promise<void> => {
-    line = sim ?? (await openGpioLine(cfg.line, { backend: cfg.backend as "auto" | "sysfs" | "chardev", now: ctx.now, sysfsRoot: cfg.sysfsRoot, tools: cfg.gpiodTools }));
+    const opened = sim ?? (await openGpioLine(cfg.line, { backend: cfg.backend as "auto" | "sysfs" | "chardev", now: ctx.now, sysfsRoot: cfg.sysfsRoot, tools: cfg.gpiodTools }));
+    if (stopped) return void (await opened.close()); // stopped while the line was being opened
+    line = opened;
     const initial = await line.read();
     debouncer = new LeadingEdgeDebouncer(initial, cfg.lockoutMs);
     if (initial === openRaw) report({ level: initial, t: ctx.now(), confirmed: false }, { initial: true });
