@@ -16,7 +16,7 @@ describe("i2c-bus over /dev/i2c-N against i2c-stub", () => {
     const bus = await i2c.openPromisified(busNo);
     try {
       const found = await bus.scan(0x03, 0x77);
-      expect(found.sort((a, b) => a - b)).toEqual(stubAddresses().sort((a, b) => a - b));
+      expect(found.sort((a: number, b: number) => a - b)).toEqual(stubAddresses().sort((a, b) => a - b));
     } finally {
       await bus.close();
     }
