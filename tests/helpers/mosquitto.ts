@@ -61,6 +61,8 @@ export class Mosquitto {
     this.confPath = join(this.dir, "mosquitto.conf");
     const lines = [
       "per_listener_settings false",
+      // Started as root, mosquitto would drop to the "mosquitto" user, which cannot write to our temp dir.
+      "user root",
       `persistence ${opts.persistence ?? false}`,
       `persistence_location ${this.dir}/`,
       "log_dest stderr",
