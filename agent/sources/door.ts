@@ -86,11 +86,19 @@ export function createDoorSource(stream: StreamConfig, ctx: RuntimeContext): Sou
     const opened = sim ?? (await openGpioLine(cfg.line, { backend: cfg.backend as "auto" | "sysfs" | "chardev", now: ctx.now, sysfsRoot: cfg.sysfsRoot, tools: cfg.gpiodTools }));
     if (stopped) return void (await opened.close()); // stopped while the line was being opened
     line = opened;
-    const initial = await line.read();
+    const initial = await line.read().catch(async (e: unknown) => {
+      await opened.close();
+      line = undefined;
+      throw e;
+    });
     debouncer = new LeadingEdgeDebouncer(initial, cfg.lockoutMs);
     if (initial === openRaw) report({ level: initial, t: ctx.now(), confirmed: false }, { initial: true });
-    line.watch(
+    opened.watch(
       (e) => {
+        if (status.state === "degraded") {
+          status.state = "online";
+          status.detail = opened.description;
+        }
         for (const c of debouncer!.edge(e.level, e.t)) report(c);
         scheduleSettle();
       },
@@ -101,8 +109,8 @@ export function createDoorSource(stream: StreamConfig, ctx: RuntimeContext): Sou
       },
     );
     status.state = "online";
-    status.detail = line.description;
-    ctx.log.info({ stream: stream.name, line: line.description }, "door contact online");
+    status.detail = opened.description;
+    ctx.log.info({ stream: stream.name, line: opened.description }, "door contact online");
   };
 
   const openWithRetry = async (): Promise<void> => {
