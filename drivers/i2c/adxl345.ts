@@ -3,7 +3,7 @@ import { DriverError, type SampleBlock } from "../types.js";
 import { BlockTimeline } from "./block-timing.js";
 import type { DriverClock } from "./clock.js";
 import { axisChannels, nearestRate, signed16, type AccelDriver, type AccelOptions, type AccelStats, type Axis } from "./driver.js";
-import { onBus } from "./errors.js";
+import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
 
 export const ADXL345_ADDRESSES = [0x53, 0x1d];
@@ -84,7 +84,7 @@ export class Adxl345 implements AccelDriver {
     // Each FIFO entry is read as one 6-byte burst from DATAX0 (section "Retrieving Data from FIFO"): a longer burst
     // would run on into FIFO_CTL, not into the next entry.
     for (let i = 0; i < entries; i++) {
-      await onBus("read FIFO entry", () => this.bus.readI2cBlock(a, REG.dataX0, 6, this.buf));
+      await readBlockExact(this.bus, a, REG.dataX0, 6, this.buf, "read FIFO entry");
       for (let k = 0; k < axisIndex.length; k++) {
         const j = axisIndex[k] * 2;
         counts[k][i] = signed16(this.buf[j] | (this.buf[j + 1] << 8));

@@ -10,7 +10,7 @@ import {
 } from "./bme280-compensation.js";
 import type { DriverClock } from "./clock.js";
 import type { PeriodicDriver } from "./driver.js";
-import { onBus } from "./errors.js";
+import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
 
 export const BME280_ADDRESSES = [0x76, 0x77];
@@ -65,8 +65,8 @@ export class Bme280 implements PeriodicDriver {
     }
     const a = Buffer.alloc(26);
     const b = Buffer.alloc(7);
-    await onBus("read calibration", () => this.bus.readI2cBlock(this.address, REG.calibA, 26, a));
-    await onBus("read calibration", () => this.bus.readI2cBlock(this.address, REG.calibB, 7, b));
+    await readBlockExact(this.bus, this.address, REG.calibA, 26, a, "read calibration");
+    await readBlockExact(this.bus, this.address, REG.calibB, 7, b, "read calibration");
     const cal = parseCalibration(a, b);
     if (cal.T1 === 0 || cal.P1 === 0) throw new DriverError("protocol", "calibration block reads as zeros");
     this.calibration = cal;
@@ -88,7 +88,7 @@ export class Bme280 implements PeriodicDriver {
       await this.clock.sleep(2);
     }
     const d = Buffer.alloc(8);
-    await onBus("read data", () => this.bus.readI2cBlock(this.address, REG.data, 8, d));
+    await readBlockExact(this.bus, this.address, REG.data, 8, d, "read data");
     const adcP = (d[0] << 12) | (d[1] << 4) | (d[2] >> 4);
     const adcT = (d[3] << 12) | (d[4] << 4) | (d[5] >> 4);
     const adcH = (d[6] << 8) | d[7];

@@ -24,3 +24,17 @@ export async function onBus<T>(what: string, fn: () => Promise<T>): Promise<T> {
     throw toDriverError(e, what);
   }
 }
+
+/** An I2C block read that must return every byte asked for; a short read is a protocol fault, never partial data. */
+export async function readBlockExact(
+  bus: { readI2cBlock(addr: number, cmd: number, length: number, buffer: Buffer): Promise<{ bytesRead: number }> },
+  addr: number,
+  cmd: number,
+  length: number,
+  buffer: Buffer,
+  what: string,
+): Promise<Buffer> {
+  const r = await onBus(what, () => bus.readI2cBlock(addr, cmd, length, buffer));
+  if (r.bytesRead !== length) throw new DriverError("protocol", `${what}: ${r.bytesRead} of ${length} bytes`);
+  return buffer;
+}

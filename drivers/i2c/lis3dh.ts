@@ -3,7 +3,7 @@ import { DriverError, type SampleBlock } from "../types.js";
 import { BlockTimeline } from "./block-timing.js";
 import type { DriverClock } from "./clock.js";
 import { axisChannels, nearestRate, signed16, type AccelDriver, type AccelOptions, type AccelStats, type Axis } from "./driver.js";
-import { onBus } from "./errors.js";
+import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
 
 export const LIS3DH_ADDRESSES = [0x18, 0x19];
@@ -83,7 +83,7 @@ export class Lis3dh implements AccelDriver {
     // carries several samples (application note AN3308, section 9).
     for (let i = 0; i < n; i += SAMPLES_PER_BURST) {
       const k = Math.min(SAMPLES_PER_BURST, n - i);
-      await onBus("read FIFO", () => this.bus.readI2cBlock(a, REG.outXL | AUTO_INCREMENT, k * 6, this.buf));
+      await readBlockExact(this.bus, a, REG.outXL | AUTO_INCREMENT, k * 6, this.buf, "read FIFO");
       for (let s = 0; s < k; s++) {
         for (let c = 0; c < axisIndex.length; c++) {
           const j = s * 6 + axisIndex[c] * 2;

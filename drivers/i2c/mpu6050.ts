@@ -3,7 +3,7 @@ import { DriverError, type SampleBlock } from "../types.js";
 import { BlockTimeline } from "./block-timing.js";
 import type { DriverClock } from "./clock.js";
 import { axisChannels, signed16, type AccelDriver, type AccelOptions, type AccelStats, type Axis } from "./driver.js";
-import { onBus } from "./errors.js";
+import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
 
 export const MPU6050_ADDRESSES = [0x68, 0x69];
@@ -89,7 +89,7 @@ export class Mpu6050 implements AccelDriver {
       return null;
     }
     const cnt = Buffer.alloc(2);
-    await onBus("read FIFO_COUNT", () => this.bus.readI2cBlock(a, REG.fifoCountH, 2, cnt));
+    await readBlockExact(this.bus, a, REG.fifoCountH, 2, cnt, "read FIFO_COUNT");
     const tRead = this.clock.now();
     const n = Math.floor(((cnt[0] << 8) | cnt[1]) / 6);
     if (n === 0) return null;
@@ -98,7 +98,7 @@ export class Mpu6050 implements AccelDriver {
     // FIFO_R_W does not auto-increment: a burst read from it returns consecutive FIFO bytes.
     for (let i = 0; i < n; i += SAMPLES_PER_BURST) {
       const k = Math.min(SAMPLES_PER_BURST, n - i);
-      await onBus("read FIFO_R_W", () => this.bus.readI2cBlock(a, REG.fifoRW, k * 6, this.buf));
+      await readBlockExact(this.bus, a, REG.fifoRW, k * 6, this.buf, "read FIFO_R_W");
       for (let s = 0; s < k; s++) {
         for (let c = 0; c < axisIndex.length; c++) {
           const j = s * 6 + axisIndex[c] * 2;

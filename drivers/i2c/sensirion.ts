@@ -19,7 +19,8 @@ export async function readWords(bus: RawI2cPort, addr: number, words: number, cl
   const buf = Buffer.alloc(words * 3);
   for (let attempt = 0; ; attempt++) {
     try {
-      await onBus("read result", () => bus.i2cRead(addr, buf.length, buf));
+      const r = await onBus("read result", () => bus.i2cRead(addr, buf.length, buf));
+      if (r.bytesRead !== buf.length) throw new DriverError("protocol", `read result: ${r.bytesRead} of ${buf.length} bytes`);
       break;
     } catch (e) {
       if (!(e instanceof DriverError) || e.kind !== "nack" || attempt >= retries) throw e;

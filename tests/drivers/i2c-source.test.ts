@@ -130,6 +130,34 @@ describe("I2C source on a simulated bus", () => {
     expect(logLines.filter((l) => l.key === "i2c:room/temp:crc")).toHaveLength(1);
   });
 
+  it("a transient NACK is retried within the same read: the sample still comes, no status change", async () => {
+    const { ctx, out, sources, start } = startAll([streams[0]]);
+    const sim = (ctx.shared.get("sim:i2c:b") as SimI2cBus).device<Sht3xSim>(0x44)!;
+    await start();
+    await out.until(() => out.samples("room/temp").length >= 1);
+    const before = out.samples("room/temp").length;
+    sim.injectNack(1);
+    await out.until(() => out.samples("room/temp").length >= before + 2);
+    expect(sources[0].status().faults.nack).toBe(1);
+    expect(out.statuses("room/temp")).toHaveLength(0);
+    expect(sources[0].status().state).toBe("online");
+  });
+
+  it("emits nothing after stop()", async () => {
+    const { out, sources, start } = startAll(streams);
+    await start();
+    await out.until(() => out.samples("room/temp").length >= 1 && out.blocks("motor/vib").length >= 1);
+    for (const s of sources) await s.stop();
+    const n = out.records.length;
+    // Give any stray timer the chance to fire: let an independent source (own context, own bus) deliver three
+    // readings at the same interval; the stopped ones must stay silent meanwhile.
+    const probe = startAll([{ ...streams[0], name: "other/temp" }]);
+    await probe.start();
+    await probe.out.until(() => probe.out.samples("other/temp").length >= 3);
+    expect(out.records.length).toBe(n);
+    expect(sources.map((s) => s.status().state)).toEqual(["stopped", "stopped"]);
+  });
+
   it("a disappearing sensor goes offline, its neighbour keeps going, and it comes back without a restart", async () => {
     const { ctx, out, sources, start } = startAll(streams);
     const bus = ctx.shared.get("sim:i2c:b") as SimI2cBus;
