@@ -43,11 +43,14 @@ function simulatedBus(busCfg: BusConfig, ctx: RuntimeContext): SimI2cBus {
   return bus;
 }
 
-/** The bus shared by every source on it, opened once (serialized), closed when the agent stops. */
+/**
+ * The bus shared by every source on it, opened once (serialized), closed when the agent stops. A bus object put in
+ * `ctx.shared` under `i2c:<name>` beforehand (e.g. a USB-to-I2C bridge adapter) is used instead of /dev/i2c-N.
+ */
 function sharedBus(busCfg: BusConfig, ctx: RuntimeContext): Promise<I2cBus> {
   const key = `i2c:${busCfg.name}`;
-  const existing = ctx.shared.get(key) as Promise<I2cBus> | undefined;
-  if (existing) return existing;
+  const existing = ctx.shared.get(key) as Promise<I2cBus> | I2cBus | undefined;
+  if (existing) return Promise.resolve(existing).then(serializeBus);
   const opening = (busCfg.simulate ? Promise.resolve<I2cBus>(simulatedBus(busCfg, ctx)) : openI2cBus(busCfg.bus)).then((raw) => {
     ctx.onClose(() => raw.close().catch(() => undefined));
     return serializeBus(raw);
