@@ -8,6 +8,7 @@ export function toDriverError(e: unknown, what: string): DriverError {
   switch (code) {
     case "EREMOTEIO": // the device did not acknowledge (absent, busy converting, or rejecting the command)
     case "ENXIO":
+    case "ENODEV": // no such address on the adapter (the kernel's i2c-stub, some bridge adapters)
       return new DriverError("nack", msg, true, { cause: e });
     case "ETIMEDOUT": // a slave holding SCL low, or a controller timeout
       return new DriverError("timeout", msg, true, { cause: e });
