@@ -32,6 +32,8 @@ export class SimModbusBus {
   private readonly slaves = new Map<number, SimSlave>();
   /** Requests seen on the wire, for tests (raw bytes). */
   readonly wire: Buffer[] = [];
+  /** When each request arrived and each reply chunk was put on the line (performance.now() ms). */
+  readonly timeline: Array<{ dir: "request" | "reply"; t: number }> = [];
   private rx = Buffer.alloc(0);
 
   constructor(private readonly binding: MockPortBinding) {
@@ -59,13 +61,20 @@ export class SimModbusBus {
     const req = this.rx.subarray(0, 8);
     this.rx = Buffer.alloc(0);
     this.wire.push(Buffer.from(req));
+    this.timeline.push({ dir: "request", t: performance.now() });
     if (!crcOk(req, 0, 8)) return; // a slave ignores a damaged request
     const id = req[0];
     const slave = this.slaves.get(id);
     if (!slave) return; // nobody home: silence
     slave.requests++;
     const reply = this.reply(id, slave, req);
-    for (const chunk of reply) setImmediate(() => this.binding.isOpen && this.binding.emitData(chunk));
+    for (const chunk of reply) {
+      setImmediate(() => {
+        if (!this.binding.isOpen) return;
+        this.timeline.push({ dir: "reply", t: performance.now() });
+        this.binding.emitData(chunk);
+      });
+    }
   }
 
   private reply(id: number, slave: SimSlave, req: Buffer): Buffer[] {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ModbusError } from "../../drivers/serial/rtu-master.js";
-import { simBus, table } from "./helpers.js";
+import { t35Ms } from "../../drivers/serial/rtu-timing.js";
+import { LINE, simBus, table } from "./helpers.js";
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -34,6 +35,24 @@ describe("Modbus RTU master against the slave emulator on the mock binding", () 
     expect(b.sim.wire.length).toBe(20);
     expect(b.sim.wire.map((w) => w[0])).toEqual(Array.from({ length: 20 }, (_, i) => 1 + (i % 2)));
     expect(b.sim.slave(1)!.requests + b.sim.slave(2)!.requests).toBe(20);
+  });
+
+  it("keeps the inter-frame silence: every request starts at least t3.5 after the last byte on the line", async () => {
+    const b = await bus();
+    b.sim.addSlave(1, table(1));
+    b.sim.addSlave(2, table(2));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => b.master.readRegisters(1 + (i % 2), "holding", 0, 1)));
+    const t35 = t35Ms(LINE);
+    let lastReply: number | undefined;
+    let checked = 0;
+    for (const e of b.sim.timeline) {
+      if (e.dir === "reply") lastReply = e.t;
+      else if (lastReply !== undefined) {
+        expect(e.t - lastReply).toBeGreaterThanOrEqual(t35);
+        checked++;
+      }
+    }
+    expect(checked).toBe(9);
   });
 
   it.each([
