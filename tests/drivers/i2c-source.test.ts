@@ -10,7 +10,9 @@ import { createI2cSource } from "../../agent/sources/i2c.js";
 import type { Adxl345Sim } from "../../drivers/i2c/adxl345.sim.js";
 import type { Sht3xSim } from "../../drivers/i2c/sht3x.sim.js";
 import { constantClimate } from "../../drivers/i2c/signals.js";
-import type { SimI2cBus } from "../../drivers/i2c/sim-bus.js";
+import { SimI2cBus } from "../../drivers/i2c/sim-bus.js";
+import { Sht3xSim as Sht3xSimClass } from "../../drivers/i2c/sht3x.sim.js";
+import type { I2cBus } from "../../drivers/i2c/port.js";
 
 const fast = { retries: 1, offlineAfter: 2, reprobeMs: 30 };
 
@@ -213,5 +215,31 @@ describe("I2C source on a simulated bus", () => {
     await out.until(() => out.statuses("room/temp").length >= 1);
     expect(String(out.statuses("room/temp")[0].data.reason)).toMatch(/cannot open I2C bus real/);
     expect(sources[0].status().faults.bus).toBeGreaterThanOrEqual(2);
+  });
+
+  it("uses a bus object of the port's shape supplied in ctx.shared (a bridge adapter) instead of /dev/i2c-N", async () => {
+    const { ctx, config, close } = makeContext([{ ...streams[0], sensor: { ...streams[0].sensor, bus: "usb" } }], { name: "usb", bus: 250 });
+    closeCtx = close;
+    const inner = new SimI2cBus();
+    inner.attach(new Sht3xSimClass(0x44, ctx.now)).setSignal(constantClimate({ temperature: 7.5 }));
+    // Only the port's methods, nothing of the emulator: what a user would write around a USB bridge.
+    const adapter: I2cBus = {
+      readByte: (a, c) => inner.readByte(a, c),
+      writeByte: (a, c, b) => inner.writeByte(a, c, b),
+      readWord: (a, c) => inner.readWord(a, c),
+      writeWord: (a, c, w) => inner.writeWord(a, c, w),
+      readI2cBlock: (a, c, l, b) => inner.readI2cBlock(a, c, l, b),
+      i2cRead: (a, l, b) => inner.i2cRead(a, l, b),
+      i2cWrite: (a, l, b) => inner.i2cWrite(a, l, b),
+      close: () => inner.close(),
+    };
+    ctx.shared.set("i2c:usb", adapter);
+    const out = new Collector();
+    const source = createI2cSource(config.streams[0], ctx);
+    running = [source];
+    await source.start(out.emit);
+    await out.until(() => out.samples("room/temp").length >= 2);
+    const ch = source.streams[0].channels[0];
+    expect(out.samples("room/temp")[0].values[0] * ch.scale + ch.offset).toBeCloseTo(7.5, 2);
   });
 });
