@@ -35,7 +35,8 @@ export function createSensorFaultProcessor(cfg: SensorFaultConfig, stream: Strea
   /** CRC faults reported since the last status: an explicit fault kind, or the growth of the source's crc counter. */
   function crcFaults(e: EventRecord): number {
     const d = e.data ?? {};
-    if (d.kind === "crc" || d.fault === "crc" || d.reason === "crc") return 1;
+    // The I2C source's offline status carries the last fault as reason "crc: <message>".
+    if (d.kind === "crc" || d.fault === "crc" || (typeof d.reason === "string" && /^crc\b/.test(d.reason))) return 1;
     const counter = (d.faults as Record<string, unknown> | undefined)?.crc;
     if (typeof counter !== "number") return 0;
     const grown = lastCrcCounter === undefined ? 0 : Math.max(0, counter - lastCrcCounter);

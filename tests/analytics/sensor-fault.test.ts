@@ -72,6 +72,15 @@ describe("sensor-fault alarms", () => {
     expect(alarms(c.records)).toEqual(["alarm.raise sensor.crc", "alarm.clear sensor.crc"]);
   });
 
+  it("counts an offline status whose reason is a CRC fault (as the I2C source reports it)", () => {
+    const { c, feed } = setup({ crcErrors: 2 });
+    feed(status(0, { state: "offline", reason: "crc: checksum 0x12 != 0x34" }), status(5, { state: "online" }));
+    feed(status(10, { state: "offline", reason: "nack: no ack" }));
+    expect(alarms(c.records)).toEqual(["alarm.raise sensor.offline", "alarm.clear sensor.offline", "alarm.raise sensor.offline"]);
+    feed(status(15, { state: "online" }), status(20, { state: "offline", reason: "crc: checksum" }));
+    expect(alarms(c.records)).toContain("alarm.raise sensor.crc");
+  });
+
   it("counts CRC faults from the growth of the source's fault counter", () => {
     const { c, feed } = setup();
     feed(status(0, { state: "degraded", faults: { crc: 10 } }), status(5, { state: "degraded", faults: { crc: 13 } }));
