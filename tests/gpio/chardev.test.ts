@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseGpiogetOutput, parseGpiomonLine } from "../../drivers/gpio/chardev.js";
 import type { GpioEdge } from "../../drivers/gpio/line.js";
 import { openGpioLine } from "../../drivers/gpio/open.js";
 import { createDoorSource } from "../../agent/sources/door.js";
 import { streamConfig } from "../../config/schema/index.js";
-import { Collector, fakeGpiodTools, fakeSysfs, testContext } from "./helpers.js";
+import { Collector, fakeGpiodTools, fakeSysfs, removeTempDirs, testContext } from "./helpers.js";
+
+afterAll(removeTempDirs);
 
 const DETECT = "gpiochip0 [pinctrl-bcm2711] (58 lines)\ngpiochip1 [raspberrypi-exp-gpio] (8 lines)\n";
 

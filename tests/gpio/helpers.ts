@@ -1,5 +1,5 @@
 // Test helpers: a RuntimeContext with a controllable clock, and fake libgpiod tools written as small scripts.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../../agent/log.js";
@@ -7,6 +7,19 @@ import { RoomState } from "../../agent/pipeline/room-state.js";
 import type { RuntimeContext } from "../../agent/runtime/context.js";
 import type { AgentConfig } from "../../config/schema/index.js";
 import type { PipelineRecord } from "../../agent/model.js";
+
+const tempDirs: string[] = [];
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+
+/** Removes the fake sysfs trees and tool directories made so far (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
 
 export function testContext(now: () => number = Date.now): RuntimeContext {
   return {
@@ -40,8 +53,10 @@ export class Collector {
 
 /** A fake /sys/class/gpio tree: one directory per chip, named by base, with base/label/ngpio and a device link. */
 export function fakeSysfs(chips: Array<{ base: number; label: string; ngpio: number; index?: number }>): string {
-  const root = mkdtempSync(join(tmpdir(), "sysfs-gpio-"));
-  const devices = join(root, "..", `${root.split("/").pop()}-devices`);
+  const top = tempDir("sysfs-");
+  const root = join(top, "class-gpio");
+  const devices = join(top, "devices");
+  mkdirSync(root);
   mkdirSync(devices, { recursive: true });
   for (const c of chips) {
     const dir = join(root, `gpiochip${c.base}`);
@@ -78,7 +93,7 @@ export interface FakeToolsOptions {
  * pretend to be and fail like the real tool on anything else, and they log each invocation to `calls.log`.
  */
 export function fakeGpiodTools(o: FakeToolsOptions): { dir: string; tools: { gpiomon: string; gpioget: string; gpiodetect: string } } {
-  const dir = mkdtempSync(join(tmpdir(), "fake-gpiod-"));
+  const dir = tempDir("fake-gpiod-");
   const common = `#!/usr/bin/env node
 const fs = require("fs");
 const args = process.argv.slice(2);

@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseGpiodetect, readSysfsChips, resolveLine } from "../../drivers/gpio/resolve.js";
-import { fakeSysfs } from "./helpers.js";
+import { fakeSysfs, removeTempDirs } from "./helpers.js";
+
+afterAll(removeTempDirs);
 
 // Trees as seen on real systems: a Pi 3 on an old kernel (base 0), a Pi 4 on 6.6+ (base 512, the firmware
 // expander above it), a Pi 5 (RP1 header chip at 571, the SoC's own chips below it).
