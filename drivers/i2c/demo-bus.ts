@@ -1,5 +1,5 @@
 // The emulated bus `edge-agent probe --simulate` scans: one of every supported chip at a default address.
-import { CHIP_SPECS, chipSpec, type ChipType } from "./chips.js";
+import { chipSpec, type ChipType } from "./chips.js";
 import { SimI2cBus } from "./sim-bus.js";
 
 export const DEMO_CHIPS: ReadonlyArray<readonly [ChipType, number]> = [
@@ -18,5 +18,3 @@ export function createDemoBus(clock: () => number): SimI2cBus {
   for (const [type, address] of DEMO_CHIPS) bus.attach(chipSpec(type).emulator(address, clock));
   return bus;
 }
-
-export { CHIP_SPECS };
