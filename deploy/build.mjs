@@ -10,12 +10,17 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 
+const prebuilt = existsSync(join(dist, "agent", "cli", "main.js"));
+// An unpacked release tarball holds dist/ but no sources: `npm install --omit=dev` on the device keeps it.
+if (!existsSync(join(root, "agent", "cli", "main.ts")) && prebuilt) {
+  console.log("build: no sources in this package; using the prebuilt dist/");
+  process.exit(0);
+}
 let esbuild;
 try {
   esbuild = await import("esbuild");
 } catch {
-  // An unpacked release tarball already holds dist/; `npm ci --omit=dev` on the device must not need esbuild.
-  if (existsSync(join(dist, "agent", "cli", "main.js"))) {
+  if (prebuilt) {
     console.log("build: esbuild is not installed; using the prebuilt dist/");
     process.exit(0);
   }

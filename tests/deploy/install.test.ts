@@ -38,6 +38,7 @@ describe("install into an image", () => {
     expect(entry(root, "etc/group", "i2c")).toMatch(/^i2c:x:\d+:edge-agent$/);
     expect(entry(root, "etc/shadow", "edge-agent")).toMatch(/^edge-agent:!:\d+:/);
     expect(entry(root, "etc/gshadow", "i2c")).toBe("i2c:!::edge-agent");
+    expect(entry(root, "etc/gshadow", "edge-agent")).toBe("edge-agent:!::");
     expect(entry(root, "etc/gshadow", "gpio")).toBe("gpio:!::pi,edge-agent");
     expect(mode(root, "etc/shadow")).toBe(0o640);
     expect(read(root, "etc/passwd-")).not.toContain("edge-agent"); // the previous version, as shadow-utils keeps it
@@ -80,6 +81,14 @@ describe("install into an image", () => {
 
     // Without --config the device's config is kept as it is.
     expect(install({ root, from: makePackage("0.2.0") }).config).toBe("unchanged");
+  });
+
+  it("reinstalls from the installed program itself without copying it onto itself", () => {
+    const root = makeImageRoot();
+    install({ root, config: writeConfig(validConfigYaml()), from: makePackage("0.3.0") });
+    const r = install({ root, from: join(root, "opt/edge-agent") });
+    expect(r.actions).toEqual([]);
+    expect(read(root, "opt/edge-agent/bin/edge-agent.js")).toContain("0.3.0");
   });
 
   it("keeps a changed config on the device and puts the new one beside it, unless told to replace it", () => {
