@@ -80,7 +80,7 @@ export class Lis3dh implements AccelDriver {
     const counts = this.axes.map(() => new Int32Array(n));
     const axisIndex = this.axes.map((ax) => ({ x: 0, y: 1, z: 2 })[ax]);
     // In FIFO mode the auto-incremented address wraps from OUT_Z_H (0x2D) back to OUT_X_L (0x28), so one burst
-    // carries several samples (application note AN3308, section 9).
+    // carries several samples (ST application note AN3308, on reading the LIS3DH FIFO).
     for (let i = 0; i < n; i += SAMPLES_PER_BURST) {
       const k = Math.min(SAMPLES_PER_BURST, n - i);
       await readBlockExact(this.bus, a, REG.outXL | AUTO_INCREMENT, k * 6, this.buf, "read FIFO");
