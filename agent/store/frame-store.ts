@@ -492,26 +492,32 @@ class SqliteFrameStore implements FrameStore {
     return { bytes: freed, frames };
   }
 
-  /** The medium is full: free room by policy in a separate small transaction, and bound what waits in memory. */
+  /**
+   * The medium is full: free room by policy in a separate small transaction, and bound what waits in memory.
+   * With P the most important pending priority: first committed frames less important than P go, then pending
+   * ones less important than P, and only when neither exists the oldest committed frames of priority P.
+   */
   private onDiskFull(): void {
     if (!this.diskFull) this.log.error("store medium full; dropping lowest-priority data to keep accepting events");
     this.diskFull = true;
-    const minPriority = Math.min(...this.pending.map((p) => p.frame.priority), Number.MAX_SAFE_INTEGER);
-    const want = Math.max(this.pendingBytes * 2, 64 * 1024);
+    const top = Math.min(...this.pending.map((p) => p.frame.priority), Number.MAX_SAFE_INTEGER);
+    // Less important data goes generously (it would go next time anyway); frames of the same class only as needed.
+    const want = this.pendingBytes * 2 + 16 * 1024;
     const gaps = new Map(this.gaps);
-    let dropped = { frames: 0, samples: 0 };
+    const dropped = { frames: 0, samples: 0 };
+    const onDrop = (r: { stream: string; samples: number; tFirst: number; tLast: number }): void => {
+      dropped.frames++;
+      dropped.samples += r.samples;
+      mergeGap(gaps, { ...r, reason: "disk-full" });
+    };
     try {
       this.db.transaction(() => {
-        const freed = this.evict(minPriority, want, (r) => {
-          dropped.frames++;
-          dropped.samples += r.samples;
-          mergeGap(gaps, { ...r, reason: "disk-full" });
-        });
+        let freed = this.evict(top + 1, want, onDrop);
+        if (freed.bytes === 0 && !this.pending.some((p) => p.frame.priority > top)) freed = this.evict(top, this.pendingBytes, onDrop);
         this.queuedBytes -= freed.bytes;
         this.queuedFrames -= freed.frames;
       })();
     } catch (e) {
-      dropped = { frames: 0, samples: 0 };
       this.rl.error("store.full.evict", "could not free room on a full medium", { err: String(e) });
       return this.boundPending();
     }
@@ -519,8 +525,23 @@ class SqliteFrameStore implements FrameStore {
     const d = this.drops.get("disk-full")!;
     d.frames += dropped.frames;
     d.samples += dropped.samples;
+    // Less important frames still waiting cannot be written either: they go before any event does.
+    const keep: Pending[] = [];
+    for (const p of this.pending) {
+      if (p.frame.priority > top) this.dropPending(p);
+      else keep.push(p);
+    }
+    this.pending = keep;
     this.checkpoint();
     this.boundPending();
+  }
+
+  private dropPending(p: Pending): void {
+    this.pendingBytes -= frameSize(p.frame);
+    const d = this.drops.get("disk-full")!;
+    d.frames++;
+    d.samples += p.frame.samples;
+    mergeGap(this.gaps, { stream: p.frame.stream, reason: "disk-full", samples: p.frame.samples, tFirst: p.frame.tFirst, tLast: p.frame.tLast });
   }
 
   private boundPending(): void {
@@ -532,11 +553,7 @@ class SqliteFrameStore implements FrameStore {
     for (const { p, i } of order) {
       if (this.pendingBytes <= cap) break;
       gone.add(i);
-      this.pendingBytes -= frameSize(p.frame);
-      const d = this.drops.get("disk-full")!;
-      d.frames++;
-      d.samples += p.frame.samples;
-      mergeGap(this.gaps, { stream: p.frame.stream, reason: "disk-full", samples: p.frame.samples, tFirst: p.frame.tFirst, tLast: p.frame.tLast });
+      this.dropPending(p);
     }
     this.pending = this.pending.filter((_, i) => !gone.has(i));
   }

@@ -31,6 +31,7 @@ export class ArrivedSamples {
         if (g) this.gaps.push(g);
         continue;
       }
+      if (f.stream !== COUNTER.name) continue;
       const d = decodeFrame(f.payload);
       for (const v of d.channels[0].counts) this.indices.add(v);
     }
