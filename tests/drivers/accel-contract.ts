@@ -74,8 +74,9 @@ export function accelContract(f: AccelFixture): void {
     expect(driver.stats().samples).toBe(n1 + x.length);
   });
 
-  it("marks a FIFO overflow as an explicit gap, never stitched", async () => {
-    const { driver, clock } = setupAccel(f);
+  it("marks a FIFO overflow as an explicit gap, never stitched, and reads aligned samples after it", async () => {
+    const { driver, clock, sim } = setupAccel(f);
+    sim.setSignal(() => [0.5, -0.25, 1]);
     await driver.init();
     const period = 1000 / driver.rateHz;
     clock.advance(3 * f.fifoSamples * period);
@@ -86,6 +87,12 @@ export function accelContract(f: AccelFixture): void {
     clock.advance(Math.floor(f.fifoSamples / 2) * period);
     const next = await nextBlock(driver, clock, period);
     expect(next.gapBefore).toBeUndefined();
+    // Frame alignment survived the overflow: every axis still carries its own value.
+    for (const blk of [b, next]) {
+      expect(Array.from(new Set(blk.counts[0])).map((c) => c * f.gPerCount)).toEqual([expect.closeTo(0.5, 2)]);
+      expect(Array.from(new Set(blk.counts[1])).map((c) => c * f.gPerCount)).toEqual([expect.closeTo(-0.25, 2)]);
+      expect(Array.from(new Set(blk.counts[2])).map((c) => c * f.gPerCount)).toEqual([expect.closeTo(1, 2)]);
+    }
   });
 
   it("returns null when the FIFO is empty", async () => {
