@@ -20,6 +20,7 @@ fail() {
 [ "$(id -u)" = 0 ] || fail "must run as root (apt-get, and the 9p export of / must be readable in full)"
 
 apt_locked() { flock /tmp/apt.lock "$@"; }
+mkdir -p "$CACHE"
 
 # --- 1. Which kernel: whatever Debian's linux-image-amd64 points at right now, never hard-coded.
 kernel_version() {
@@ -33,17 +34,21 @@ if [ -z "$KVER" ]; then
 fi
 [ -n "$KVER" ] || fail "cannot derive the kernel version from 'apt-cache depends linux-image-amd64'"
 KSERIES=$(echo "$KVER" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p') # 6.1.0-57-amd64 -> 6.1
-log "kernel $KVER (sources: linux-source-$KSERIES)"
+IMGVER=$(apt-cache policy "linux-image-$KVER" 2>/dev/null | sed -n 's/^ *Candidate: //p' | head -n1)
+[ -n "$IMGVER" ] && [ "$IMGVER" != "(none)" ] || fail "no installable linux-image-$KVER in the apt lists"
+log "kernel $KVER $IMGVER (sources: linux-source-$KSERIES)"
 
 # --- 2. Host packages. Checked by dpkg status, installed only if missing.
 need=()
-for pkg in qemu-system-x86 busybox-static gpiod kmod cpio gzip xz-utils make gcc "linux-headers-$KVER"; do
+for pkg in qemu-system-x86 busybox-static gpiod kmod cpio gzip xz-utils make gcc; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
+# The headers must be the very build of the image we boot (module version magic), not an older installed one.
+[ "$(dpkg-query -W -f='${Version}' "linux-headers-$KVER" 2>/dev/null)" = "$IMGVER" ] || need+=("linux-headers-$KVER=$IMGVER")
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
-  apt_locked sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"' sh "${need[@]}" >"$CACHE.apt.log" 2>&1 \
-    || { tail -n 30 "$CACHE.apt.log" >&2; fail "apt-get install ${need[*]} failed"; }
+  apt_locked sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"' sh "${need[@]}" >"$CACHE/apt.log" 2>&1 \
+    || { tail -n 30 "$CACHE/apt.log" >&2; fail "apt-get install ${need[*]} failed"; }
 fi
 for cmd in qemu-system-x86_64 depmod modprobe cpio gzip make; do
   command -v "$cmd" >/dev/null || fail "$cmd not found after installing packages"
@@ -53,17 +58,22 @@ HEADERS=/usr/src/linux-headers-$KVER
 [ -f "$HEADERS/Makefile" ] || fail "kernel headers missing at $HEADERS"
 
 # --- 3. The kernel image and sources: Debian packages, downloaded (not installed) into the cache.
-KDIR=$CACHE/$KVER
+# Keyed by the image package's version too: a Debian update that keeps the ABI name still rebuilds everything.
+KDIR=$CACHE/$KVER-$IMGVER
 mkdir -p "$KDIR/debs"
-fetch_deb() { # package -> path of its .deb in the cache
-  local pkg=$1 deb
-  deb=$(ls "$KDIR/debs/${pkg}"_*.deb 2>/dev/null | head -n1 || true)
+candidate() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)' | head -n1; }
+fetch_deb() { # package -> path of its .deb (the candidate version) in the cache
+  local pkg=$1 ver deb
+  ver=$(candidate "$pkg")
+  [ -n "$ver" ] || { echo "no candidate version of $pkg in the apt lists" >&2; return 1; }
+  deb=$(ls "$KDIR/debs/${pkg}_${ver//:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
+  if [ -n "$deb" ] && ! dpkg-deb --info "$deb" >/dev/null 2>&1; then rm -f "$deb"; deb=""; fi # an interrupted download
   if [ -z "$deb" ]; then
-    (cd "$KDIR/debs" && apt-get download -q "$pkg" >/dev/null 2>"$KDIR/debs/$pkg.err") || {
+    (cd "$KDIR/debs" && apt-get download -q "$pkg=$ver" >/dev/null 2>"$KDIR/debs/$pkg.err") || {
       cat "$KDIR/debs/$pkg.err" >&2
       return 1
     }
-    deb=$(ls "$KDIR/debs/${pkg}"_*.deb | head -n1)
+    deb=$(ls "$KDIR/debs/${pkg}_${ver//:/%3a}_"*.deb | head -n1)
   fi
   echo "$deb"
 }
