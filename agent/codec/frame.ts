@@ -114,7 +114,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     if (codec === "bounded") body.decimal(input.maxError!);
     const enc = new RangeEncoder();
     encodeTimes(enc, times, plan);
-    const chosen = values.map((v) => encodeValues(enc, v, false));
+    const chosen = values.map((v) => encodeValues(enc, Float64Array.from(v), false));
     body.bytes(enc.finish());
     summary = summarize(chosen);
     samples = n;
@@ -138,7 +138,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
       body.str(input.gapBefore.reason);
     }
     const enc = new RangeEncoder();
-    const chosen = input.values.map((v) => encodeValues(enc, v, true));
+    const chosen = input.values.map((v) => encodeValues(enc, Float64Array.from(v), true));
     body.bytes(enc.finish());
     summary = summarize(chosen);
     samples = n;

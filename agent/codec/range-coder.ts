@@ -67,11 +67,14 @@ export class RangeEncoder {
     }
   }
 
-  /** Up to 26 equiprobable bits, most significant first. */
+  /** Up to 26 equiprobable bits, at most 8 per coder step (the range keeps >= 16 bits of precision). */
   direct(value: number, bits: number): void {
-    for (let i = bits - 1; i >= 0; i--) {
-      this.range = this.range >>> 1;
-      if ((value >>> i) & 1) this.low += this.range;
+    while (bits > 0) {
+      const k = bits > 8 ? 8 : bits;
+      bits -= k;
+      const r = this.range >>> k;
+      this.low += ((value >>> bits) & ((1 << k) - 1)) * r;
+      this.range = r;
       while (this.range < TOP) {
         this.range = (this.range << 8) >>> 0;
         this.shiftLow();
@@ -143,19 +146,20 @@ export class RangeDecoder {
 
   direct(bits: number): number {
     let v = 0;
-    for (let i = 0; i < bits; i++) {
-      this.range = this.range >>> 1;
-      let b = 0;
-      if (this.code >= this.range) {
-        this.code -= this.range;
-        b = 1;
-      }
-      v = (v << 1) | b;
+    while (bits > 0) {
+      const k = bits > 8 ? 8 : bits;
+      bits -= k;
+      const r = this.range >>> k;
+      let q = Math.floor(this.code / r);
+      if (q > (1 << k) - 1) q = (1 << k) - 1; // only a corrupt stream lands in the unused top of the range
+      this.code -= q * r;
+      this.range = r;
+      v = v * (1 << k) + q;
       while (this.range < TOP) {
         this.range = (this.range << 8) >>> 0;
         this.code = ((this.code << 8) | this.next()) >>> 0;
       }
     }
-    return v >>> 0;
+    return v;
   }
 }

@@ -90,6 +90,16 @@ describe("lossless round trip", () => {
     );
   });
 
+  it("a long block spanning several predictor segments decodes exactly", () => {
+    const n = 150_000;
+    const x = new Int32Array(n);
+    for (let i = 0; i < n; i++) x[i] = Math.round(3000 * Math.sin(i * (i < 70_000 ? 0.05 : 0.31)) + ((i * 7919) % 200)) | 0;
+    x[65_536] = 2 ** 31 - 1; // an outlier right at a segment boundary
+    const d = decodeFrame(encodeFrame({ kind: "regular", stream: "s", seq: 1, channels: [{ name: "x", unit: "g", scale: 1, offset: 0 }], t0: T0, rateHz: 48_000, values: [x] }).bytes);
+    expect(d.predictors[0].length).toBe(3);
+    expect(Buffer.from(new Int32Array(d.channels[0].counts).buffer).equals(Buffer.from(x.buffer))).toBe(true);
+  });
+
   it("events keep type, severity and data", () => {
     const ev = fc.record({
       t: fc.integer({ min: T0 - 1e9, max: T0 + 1e9 }),
