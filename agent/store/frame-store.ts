@@ -399,6 +399,7 @@ class SqliteFrameStore implements FrameStore {
     d.frames += lost;
     if (lost > 0) mergeGap(this.gaps, { stream: "_store", reason: "quarantine", frames: lost, samples: 0, tFirst: 0, tLast: 0 });
     this.openDb();
+    this.schedule(); // the gap record goes out with the next grouped commit
     for (const l of this.listeners) l();
   }
 
