@@ -39,7 +39,7 @@ function isProtocolRefusal(e: unknown): boolean {
   return err.code === 1 || err.code === 132 || /unacceptable protocol version|unsupported protocol version/i.test(err.message ?? "");
 }
 
-/** Events: "connect", "disconnect", "ack" (StoredFrame), "connection-error" (message). */
+/** Events: "connect", "disconnect", "ack" (StoredFrame), "connection-error" (message), "publish-error" (message). */
 export class MqttUplink extends EventEmitter {
   private readonly cfg: UplinkConfig;
   private readonly log: Logger;
@@ -294,7 +294,10 @@ export class MqttUplink extends EventEmitter {
     client.publish(topic, Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), opts, (err) => {
       if (!this.inFlight.delete(f.id)) return; // the session ended; the frame was released back to the store
       if (err) {
-        this.rl.warn("uplink.publish", "publish failed; frame stays in the store", { err: err.message });
+        // A refusal (e.g. MQTT 5 PUBACK "not authorized") keeps the frame for a later session, never drops it.
+        this.rl.warn("uplink.publish", "publish refused; frame stays in the store", { err: err.message, topic });
+        this.st.lastError = err.message;
+        this.emit("publish-error", err.message);
         return;
       }
       this.store.ack(f.id);

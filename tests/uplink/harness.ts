@@ -26,7 +26,7 @@ export function makeUplink(store: FrameStore, cfg: UplinkConfig, log: Logger, ga
   return new MqttUplink({ config: cfg, gatewayId, store, log, resolveSecret: readSecret });
 }
 
-export function once(emitter: MqttUplink, event: "connect" | "disconnect" | "connection-error"): Promise<void> {
+export function once(emitter: MqttUplink, event: "connect" | "disconnect" | "connection-error" | "publish-error"): Promise<void> {
   return new Promise((resolve) => emitter.once(event, () => resolve()));
 }
 
