@@ -15,7 +15,8 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const level = opts.level ?? process.env.EDGE_AGENT_LOG_LEVEL ?? "info";
   const dest = opts.destination ?? 1;
   const pretty = opts.format === "pretty" || (opts.format !== "json" && process.stdout.isTTY === true && dest === 1);
-  const redact = { paths: ["*.password", "*.key", "*.passphrase", "password", "key", "passphrase", "*.*.password"], censor: "[secret]" };
+  // Top-level "key" is RateLimitedLog's grouping key, not a secret; nested keys (tls.key) are.
+  const redact = { paths: ["*.password", "*.key", "*.passphrase", "password", "passphrase", "*.*.password", "*.*.key"], censor: "[secret]" };
   if (pretty) {
     return pino({
       level,

@@ -1,7 +1,8 @@
 // What happens in the demo's cold room: the door opens now and then (sometimes too long), and the air warms while it
-// is open and cools back after. The motor's bearing-fault signature is the accelerometer emulator's default.
+// is open and cools back after. The motor's bearing has an outer-race fault: impacts at BPFO ring a housing resonance.
 import type { ClimateSignal } from "../../drivers/i2c/signals.js";
-import { coldRoomClimate } from "../../drivers/i2c/signals.js";
+import { coldRoomClimate, motorVibration } from "../../drivers/i2c/signals.js";
+import type { Mpu6050Sim } from "../../drivers/i2c/mpu6050.sim.js";
 import type { Sht3xSim } from "../../drivers/i2c/sht3x.sim.js";
 import type { SimI2cBus } from "../../drivers/i2c/sim-bus.js";
 import type { SimDoorControl } from "../sources/door.js";
@@ -11,6 +12,9 @@ export interface ScenarioOptions {
   doorStream: string;
   i2cBus: string;
   sht3xAddress: number;
+  accelAddress: number;
+  /** Shaft speed of the demo motor. */
+  shaftRpm: number;
   /** Seconds between openings (uniform in the range). */
   closedS: [number, number];
   /** Seconds a door stays open (uniform in the range); above the door processor's limit it raises an alarm. */
@@ -21,12 +25,18 @@ export interface ScenarioOptions {
 const WARM_K_PER_S = 0.08;
 const WARM_MAX_K = 6;
 const COOL_TAU_S = 120;
+/** Outer-race defect frequency of the SKF 6205 as a multiple of shaft speed (9 balls, 0.3126 in / 1.537 in, 0 deg). */
+const SKF6205_BPFO_ORDER = 3.5848;
 
 export function startScenario(agent: RunningAgent, opts: ScenarioOptions): () => void {
   const door = agent.ctx.shared.get(`sim:gpio:${opts.doorStream}`) as SimDoorControl | undefined;
   const bus = agent.ctx.shared.get(`sim:i2c:${opts.i2cBus}`) as SimI2cBus | undefined;
   const sht = bus?.device<Sht3xSim>(opts.sht3xAddress);
-  if (!door || !sht) throw new Error("demo: simulated door or SHT3x not found (is the demo config simulated?)");
+  const accel = bus?.device<Mpu6050Sim>(opts.accelAddress);
+  if (!door || !sht || !accel) throw new Error("demo: simulated door, SHT3x or MPU-6050 not found (is the demo config simulated?)");
+  // The resonance sits below the demo's Nyquist frequency (1 kHz sample rate) so the envelope analysis sees it unaliased.
+  const shaftHz = opts.shaftRpm / 60;
+  accel.setSignal(motorVibration({ shaftHz, faultHz: SKF6205_BPFO_ORDER * shaftHz, resonanceHz: 280, decayS: 0.006, impulseG: 0.6 }));
 
   const base = coldRoomClimate({ setpoint: 4 });
   let excess = 0;

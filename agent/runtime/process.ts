@@ -24,9 +24,12 @@ export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions)
   const { log } = opts;
   const stray = new RateLimitedLog(log);
   const notifier = opts.deps.notifier?.(log);
-  let agent = await startAgent(config, { log, deps: opts.deps, ...opts.start });
-  opts.onStart?.(agent);
-  notifier?.ready();
+  let agent: RunningAgent | undefined;
+  const start = async (cfg: AgentConfig) => {
+    agent = await startAgent(cfg, { log, deps: opts.deps, ...opts.start });
+    opts.onStart?.(agent);
+    notifier?.ready();
+  };
 
   // Errors outside any stream's containment (a driver callback, a socket) are reported and survived: the store is
   // durable, and a restart would lose the open batches for nothing.
@@ -34,9 +37,8 @@ export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions)
   process.on("uncaughtException", onUncaught);
   process.on("unhandledRejection", onUncaught);
 
-  const watchdog = notifier ? startWatchdog(notifier, () => agent.healthy()) : undefined;
-
-  let busy: Promise<unknown> = Promise.resolve();
+  // Signals are handled from the first moment: one arriving while the agent starts waits for the start to finish.
+  let busy: Promise<unknown> = start(config);
   const reload = () => {
     busy = busy.then(async () => {
       if (!opts.reload) return;
@@ -50,43 +52,50 @@ export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions)
       }
       notifier?.reloading();
       log.info("SIGHUP: reloading config");
-      await agent.stop();
-      agent = await startAgent(next, { log, deps: opts.deps, ...opts.start });
-      opts.onStart?.(agent);
-      notifier?.ready();
+      await agent?.stop();
+      await start(next);
     });
   };
+  process.on("SIGHUP", reload);
+  const watchdog = notifier ? startWatchdog(notifier, () => agent?.healthy() ?? false) : undefined;
 
   return await new Promise<number>((resolveExit) => {
-    const shutdown = (signal: string) => {
+    const finish = (code: number) => {
+      watchdog?.stop();
       process.off("SIGHUP", reload);
+      process.off("uncaughtException", onUncaught);
+      process.off("unhandledRejection", onUncaught);
+      resolveExit(code);
+    };
+    busy.catch((e) => {
+      log.error({ err: (e as Error).message }, "agent failed to start");
+      void notifier?.flush().then(() => finish(1));
+    });
+    const shutdown = (signal: string) => {
       log.info({ signal }, "stopping");
       notifier?.stopping();
       const limit = setTimeout(() => {
         log.error("clean shutdown took too long; exiting");
-        resolveExit(1);
+        finish(1);
       }, opts.stopTimeoutMs ?? 4500);
       limit.unref();
       void busy
-        .then(() => agent.stop())
+        .catch(() => undefined)
+        .then(() => agent?.stop())
         .then(() => opts.onStop?.())
         .then(() => notifier?.flush())
         .then(
           () => {
             clearTimeout(limit);
-            watchdog?.stop();
-            process.off("uncaughtException", onUncaught);
-            process.off("unhandledRejection", onUncaught);
-            resolveExit(0);
+            finish(0);
           },
           (e) => {
             log.error({ err: (e as Error).message }, "error while stopping");
-            resolveExit(1);
+            finish(1);
           },
         );
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
-    process.on("SIGHUP", reload);
   });
 }

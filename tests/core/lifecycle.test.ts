@@ -72,7 +72,7 @@ describe("agent process lifecycle", () => {
     child.kill("SIGTERM");
     const r = await done;
     expect(r.code).toBe(0);
-    const produced = stoppedLine(r.stdout).delivered["room-1/temperature"].samples;
+    const produced = stoppedLine(r.stdout).delivered["room-1/temperature"]?.samples ?? 0;
     expect(produced).toBeGreaterThan(0);
     // What was not yet acknowledged at the stop, including the last, partial batch, is in the store: a second run
     // sends it (as backlog) before anything else is lost or duplicated.
@@ -83,7 +83,7 @@ describe("agent process lifecycle", () => {
     again.kill("SIGTERM");
     const r2 = await done2;
     expect(r2.code).toBe(0);
-    const total = stoppedLine(r2.stdout).delivered["room-1/temperature"].samples + produced;
+    const total = (stoppedLine(r2.stdout).delivered["room-1/temperature"]?.samples ?? 0) + produced;
     await sub.until(() => samplesOf("gw-term", "room-1/temperature") >= total);
     expect(samplesOf("gw-term", "room-1/temperature")).toBe(total);
   });

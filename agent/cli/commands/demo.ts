@@ -73,6 +73,8 @@ export const command: Command = {
         doorStream: "coldroom-1/door",
         i2cBus: "sim-i2c",
         sht3xAddress: 0x44,
+        accelAddress: 0x68,
+        shaftRpm: 1796,
         closedS: [25, 60],
         openS: [5, 30],
       });
