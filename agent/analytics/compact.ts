@@ -1,5 +1,5 @@
-// Rounding for what goes upstream: four significant digits are more than any accelerometer resolves, and they keep
-// a features record at a few dozen bytes once encoded.
+// Rounding for the diagnosis events: four significant digits are more than any accelerometer resolves, and they keep
+// the JSON of an event short.
 
 export function sig4(v: number): number {
   if (!Number.isFinite(v) || v === 0) return 0;

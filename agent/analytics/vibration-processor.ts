@@ -1,17 +1,21 @@
-// Vibration condition monitoring on the gateway: a features record per window, waveform snapshots only when they
-// matter (zone change, new diagnosis, schedule, request), and zone alarms.
+// Vibration condition monitoring on the gateway: per window one features sample (integer counts the codec batches),
+// a diagnosis event only when the picture changes, waveform snapshots only when they matter (zone change, new
+// diagnosis, schedule, request), and zone alarms.
 import type { VibrationConfig } from "../../config/schema/processors-analytics.js";
 import { RateLimitedLog } from "../log.js";
-import { Priority, type BlockRecord, type Emit, type EventRecord, type PipelineRecord, type StreamInfo } from "../model.js";
+import { Priority, type BlockRecord, type Emit, type PipelineRecord, type StreamInfo } from "../model.js";
 import type { Processor } from "../pipeline/stages.js";
 import type { RuntimeContext } from "../runtime/context.js";
 import { analyzeAxis, DEFAULT_ANALYSIS, type AnalysisOptions, type AxisAnalysis } from "./analyze-axis.js";
 import { sig4 } from "./compact.js";
 import type { BearingFault } from "./diagnosis.js";
+import { featureLayout, type WindowFeatures } from "./feature-channels.js";
 import { worstZone, zoneBoundaries, zoneRank, type IsoZone } from "./iso10816.js";
 import { WindowBuffer, type Window } from "./window-buffer.js";
 
 export type SnapshotReason = "zone" | "diagnosis" | "schedule" | "request";
+/** Why a diagnosis event was sent (besides a snapshot, which always carries one). */
+export type DiagnosisChange = "start" | "zone" | "diagnosis" | "rate";
 
 export interface VibrationProcessor extends Processor {
   /** The next complete window is passed on as raw blocks, whatever its features. */
@@ -27,8 +31,10 @@ const BAND_SEARCH_EVERY = 60;
 /** Velocity must fall this far below the alarm boundary before a zone alarm clears (no chatter at the boundary). */
 const CLEAR_RATIO = 0.9;
 
+/** A diagnosis confidence that moved this much since the last diagnosis event is reported (not every wobble). */
+const CONFIDENCE_STEP = 0.25;
+
 export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInfo, ctx: RuntimeContext): VibrationProcessor {
-  const featuresStream: StreamInfo = { name: `${stream.name}/features`, kind: "event", channels: [], priority: Priority.features, group: stream.group };
   const alarmStream: StreamInfo = { name: `${stream.name}/alarms`, kind: "event", channels: [], priority: Priority.alarm, group: stream.group };
   const rl = new RateLimitedLog(ctx.log, 60_000, ctx.now);
 
@@ -38,6 +44,9 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
     return i;
   });
   const axisNames = axisIdx.map((i) => stream.channels[i].name);
+  const layout = featureLayout(axisNames, cfg.bearing !== undefined);
+  const featuresStream: StreamInfo = { name: `${stream.name}/features`, kind: "periodic", channels: layout.channels, priority: Priority.features, group: stream.group };
+  const diagnosisStream: StreamInfo = { name: `${stream.name}/diagnosis`, kind: "event", channels: [], priority: Priority.features, group: stream.group };
   const windows = new WindowBuffer(
     axisIdx,
     axisIdx.map((i) => ({ scale: stream.channels[i].scale, offset: stream.channels[i].offset })),
@@ -54,6 +63,8 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
   let lastScheduled: number | undefined;
   let requested = false;
   let alarmZone: IsoZone | undefined;
+  /** What the last diagnosis event said, to send the next one only on a change. */
+  let reported: { t: number; zone: IsoZone; fault: BearingFault; axis?: number; confidence: number; rateHz: number; n: number } | undefined;
   const sent = new WeakSet<BlockRecord>();
   const bands: ([number, number] | undefined)[] = [];
   const count = { windows: 0, snapshots: 0, rejected: 0, gaps: 0 };
@@ -112,23 +123,50 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
     lastZone = zone;
     if (diag.fault !== "none") lastFault = diag.fault;
 
-    const features: EventRecord = {
-      kind: "event",
-      stream: featuresStream.name,
-      t: w.t0,
-      type: "features",
-      severity: "info",
-      data: {
-        rateHz: w.rateHz,
-        n: w.axes[0].length,
-        zone,
-        ...(shaftRpm ? { rpm: sig4(shaftRpm) } : {}),
-        ...(diag.axis !== undefined ? { diagnosis: { fault: diag.fault, confidence: diag.confidence, axis: axisNames[diag.axis] } } : {}),
-        axes: Object.fromEntries(results.map((r, i) => [axisNames[i], compactAxis(r)])),
-        ...(reasons.length ? { snapshot: reasons } : {}),
-      },
+    const t = Math.round(w.t0);
+    const n = w.axes[0].length;
+    const numbers: WindowFeatures = {
+      zone,
+      rpm: results.some((r) => r.bearing) ? shaftRpm : undefined,
+      fault: diag.fault,
+      confidence: diag.confidence,
+      axes: results.map((r) => ({
+        ...r,
+        envelope: r.bearing ? Object.fromEntries(r.bearing.families.map((f) => [f.kind, f.harmonics[0] ?? 0])) : undefined,
+      })),
     };
-    emit(features);
+    emit({ kind: "sample", stream: featuresStream.name, t, values: layout.counts(numbers) });
+
+    const changed: DiagnosisChange[] = [];
+    if (!reported) changed.push("start");
+    else if (w.t0 - reported.t >= cfg.snapshotMinIntervalS * 1000) {
+      // A machine on a zone boundary or a fault at the edge of detection would otherwise report every window.
+      if (zone !== reported.zone) changed.push("zone");
+      if (diag.fault !== reported.fault || diag.axis !== reported.axis || Math.abs(diag.confidence - reported.confidence) >= CONFIDENCE_STEP) {
+        changed.push("diagnosis");
+      }
+      if (w.rateHz !== reported.rateHz || n !== reported.n) changed.push("rate");
+    }
+    if (changed.length || reasons.length) {
+      reported = { t: w.t0, zone, fault: diag.fault, axis: diag.axis, confidence: diag.confidence, rateHz: w.rateHz, n };
+      emit({
+        kind: "event",
+        stream: diagnosisStream.name,
+        t,
+        type: "diagnosis",
+        severity: "info",
+        data: {
+          ...(changed.length ? { changed } : {}),
+          ...(reasons.length ? { snapshot: reasons } : {}),
+          rateHz: w.rateHz,
+          n,
+          zone,
+          ...(shaftRpm ? { rpm: sig4(shaftRpm) } : {}),
+          diagnosis: { fault: diag.fault, confidence: diag.confidence, ...(diag.axis !== undefined ? { axis: axisNames[diag.axis] } : {}) },
+          axes: Object.fromEntries(results.map((r, i) => [axisNames[i], axisDetail(r)])),
+        },
+      });
+    }
 
     if (reasons.length) {
       if (reasons.includes("zone") || reasons.includes("diagnosis")) lastAutoSnapshot = w.t0;
@@ -141,7 +179,7 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
         emit(b);
       }
     }
-    zoneAlarm(w.t0, zone, velocity, emit);
+    zoneAlarm(t, zone, velocity, emit);
   }
 
   function zoneAlarm(t: number, zone: IsoZone, velocity: number, emit: Emit): void {
@@ -158,7 +196,7 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
 
   return {
     id: `vibration:${stream.name}`,
-    streams: [featuresStream, alarmStream],
+    streams: [featuresStream, diagnosisStream, alarmStream],
     process(record, emit) {
       takeRpm(record);
       if (record.stream !== stream.name || record.kind !== "block") {
@@ -197,21 +235,19 @@ function dominantDiagnosis(results: AxisAnalysis[]): { fault: BearingFault; conf
   return best;
 }
 
-function compactAxis(r: AxisAnalysis): Record<string, unknown> {
+/** What the features sample does not carry: spectral detail and the axis' own diagnosis. */
+function axisDetail(r: AxisAnalysis): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    rms: sig4(r.rms),
-    peak: sig4(r.peak),
-    p2p: sig4(r.p2p),
-    crest: sig4(r.crest),
-    kurt: sig4(r.kurtosis),
-    vel: sig4(r.velocityMmS),
     zone: r.zone,
-    bands: r.bands.map((b) => sig4(b.rms)),
+    vel: sig4(r.velocityMmS),
+    bands: r.bands.map((b) => [b.loHz, b.hiHz, sig4(b.rms)]),
     peaks: r.peaks.map((p) => [sig4(p.hz), sig4(p.amp)]),
   };
   if (r.bearing) {
-    out.env = Object.fromEntries(r.bearing.families.map((f) => [f.kind, sig4(f.harmonics[0] ?? 0)]));
+    out.env = Object.fromEntries(r.bearing.families.map((f) => [f.kind, f.harmonics.map(sig4)]));
+    out.scores = r.bearing.diagnosis.scores;
     out.fault = r.bearing.diagnosis.fault;
+    out.band = r.bearing.band;
   }
   return out;
 }
