@@ -16,7 +16,7 @@ modprobe gpio-sim
 
 echo "guest: kernel $(uname -r), node $(node --version), i2c adapters: $(cat /sys/class/i2c-adapter/*/name | tr '\n' ' ')"
 # Vite's cache and any temp files must land on tmpfs: the 9p root is read-only.
-export TMPDIR=/tmp CI=1 EDGE_KERNEL_GUEST=1 NO_COLOR=1
+export TMPDIR=${TMPDIR:-/tmp} CI=1 EDGE_KERNEL_GUEST=1 NO_COLOR=1
 # configLoader runner: the default loader writes the bundled config under node_modules/, read-only here.
 args=(run --config tests/kernel/vitest.kernel.config.ts --configLoader runner)
 [ -n "${EDGE_KERNEL_FILTER:-}" ] && args+=("$EDGE_KERNEL_FILTER")

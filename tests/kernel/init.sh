@@ -21,6 +21,7 @@ arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n1; }
 REPO=$(arg edge.repo)
 MODULES=$(arg edge.modules)
 FILTER=$(arg edge.filter)
+NODE_DIR=$(arg edge.node) # the host's node may live outside the standard PATH (nvm, /opt)
 [ -n "$REPO" ] && [ -n "$MODULES" ] || result 91 "init: edge.repo/edge.modules missing from the kernel command line"
 
 for ko in $(cat /modules/order); do
@@ -33,8 +34,17 @@ R=/newroot
 must mount --move /proc $R/proc
 must mount --move /sys $R/sys
 must mount --move /dev $R/dev
-must mount -t tmpfs -o mode=1777 tmp $R/tmp
-must mount -t tmpfs run $R/run
+# Writable scratch space on tmpfs, without hiding the checkout if it lives under /tmp or /run itself.
+GUEST_TMP=/tmp
+case "$REPO/" in
+  /tmp/*) GUEST_TMP=/run/edge-kernel-tmp ;;
+  *) must mount -t tmpfs -o mode=1777 tmp $R/tmp ;;
+esac
+case "$REPO/" in
+  /run/*) [ "$GUEST_TMP" = /tmp ] || result 93 "init: checkout $REPO is under both /tmp and /run?" ;;
+  *) must mount -t tmpfs run $R/run ;;
+esac
+must mkdir -p "$R$GUEST_TMP"
 [ -d $R/dev/shm ] || mkdir -p $R/dev/shm
 must mount -t tmpfs -o mode=1777 shm $R/dev/shm
 mkdir -p $R/dev/pts && mount -t devpts devpts $R/dev/pts
@@ -42,7 +52,7 @@ mkdir -p $R/dev/pts && mount -t devpts devpts $R/dev/pts
 must mount --bind "$R$MODULES" $R/lib/modules
 
 echo "init: host / mounted; running $REPO/tests/kernel/guest.sh"
-chroot $R /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TERM=dumb \
+chroot $R /usr/bin/env -i PATH=$NODE_DIR:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=$GUEST_TMP TMPDIR=$GUEST_TMP TERM=dumb \
   EDGE_KERNEL_FILTER="$FILTER" /bin/bash "$REPO/tests/kernel/guest.sh" "$REPO"
 rc=$?
 result $rc "guest.sh"

@@ -5,7 +5,8 @@
 # Idempotent: downloads and builds are cached in $EDGE_KERNEL_CACHE (default .cache/kernel, git-ignored).
 set -euo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Physical paths: the guest resolves symlinks inside its chroot, not in the initramfs that sets it up.
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 CACHE=${EDGE_KERNEL_CACHE:-$REPO/.cache/kernel}
 GUEST_TIMEOUT_S=${EDGE_KERNEL_TIMEOUT_S:-1500}
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -21,6 +22,7 @@ fail() {
 
 apt_locked() { flock /tmp/apt.lock "$@"; }
 mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd -P)
 
 # --- 1. Which kernel: whatever Debian's linux-image-amd64 points at right now, never hard-coded.
 kernel_version() {
@@ -138,6 +140,7 @@ install -m 0755 "$REPO/tests/kernel/init.sh" "$STAGE/init"
 (cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1 >"$INITRD") || fail "cannot pack the initramfs"
 
 # --- 6. Boot. The guest prints one result line on its console; no line means the run failed.
+NODE=$(command -v node) || fail "node is not on PATH"
 CONSOLE=$KDIR/console.log
 log "booting under qemu (TCG); guest console: $CONSOLE"
 started=$(date +%s)
@@ -147,7 +150,7 @@ timeout --kill-after=10 "$GUEST_TIMEOUT_S" qemu-system-x86_64 \
   -nodefaults -no-user-config -display none -no-reboot \
   -chardev stdio,id=con,signal=off -serial chardev:con \
   -kernel "$VMLINUZ" -initrd "$INITRD" \
-  -append "console=ttyS0 panic=-1 loglevel=4 edge.repo=$REPO edge.modules=$ROOT/lib/modules edge.filter=${EDGE_KERNEL_FILTER:-}" \
+  -append "console=ttyS0 panic=-1 loglevel=4 edge.repo=$REPO edge.modules=$ROOT/lib/modules edge.node=$(dirname "$(readlink -f "$NODE")") edge.filter=${EDGE_KERNEL_FILTER:-}" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   </dev/null 2>&1 | tee "$CONSOLE"
 qemu_rc=${PIPESTATUS[0]}
