@@ -52,17 +52,20 @@ export function impactTrain(opts: {
   noiseG?: number;
   modulationHz?: number;
   seed?: number;
+  /** Index of the first sample in a longer signal, so that consecutive pieces continue the same impact train. */
+  from?: number;
 }): Float64Array {
-  const { n, rateHz, defectHz, resonanceHz = 4000, impactG = 1, noiseG = 0.05, modulationHz, seed = 7 } = opts;
+  const { n, rateHz, defectHz, resonanceHz = 4000, impactG = 1, noiseG = 0.05, modulationHz, seed = 7, from = 0 } = opts;
   const x = gaussian(n, noiseG, seed);
   const decay = 0.0008 * rateHz;
   const ring = Math.ceil(decay * 8);
-  for (let k = 0; ; k++) {
+  // Impacts that struck before this piece still ring into it.
+  for (let k = Math.max(0, Math.floor(((from - ring) / rateHz) * defectHz)); ; k++) {
     const t = k / defectHz;
-    const start = Math.round(t * rateHz);
+    const start = Math.round(t * rateHz) - from;
     if (start >= n) break;
     const a = impactG * (modulationHz ? 0.6 + 0.4 * Math.cos(2 * Math.PI * modulationHz * t) : 1);
-    for (let j = 0; j < ring && start + j < n; j++) x[start + j] += a * Math.exp(-j / decay) * Math.sin((2 * Math.PI * resonanceHz * j) / rateHz);
+    for (let j = Math.max(0, -start); j < ring && start + j < n; j++) x[start + j] += a * Math.exp(-j / decay) * Math.sin((2 * Math.PI * resonanceHz * j) / rateHz);
   }
   return x;
 }

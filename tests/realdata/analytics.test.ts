@@ -4,10 +4,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createVibrationProcessor } from "../../agent/analytics/processors.js";
+import { FAULT_CODES, readFeatures } from "../../agent/analytics/feature-channels.js";
 import { analyzeRecording, decodeI16 } from "../../agent/analytics/recording.js";
 import type { BearingGeometry } from "../../agent/analytics/bearing.js";
 import { silentLogger } from "../../agent/log.js";
-import { Priority, type BlockRecord, type EventRecord, type PipelineRecord } from "../../agent/model.js";
+import { Priority, type BlockRecord, type EventRecord, type PipelineRecord, type SampleRecord } from "../../agent/model.js";
 import { RoomState } from "../../agent/pipeline/room-state.js";
 import type { RuntimeContext } from "../../agent/runtime/context.js";
 import { vibrationProcessor } from "../../config/schema/processors-analytics.js";
@@ -76,7 +77,7 @@ describe("CWRU real recordings", () => {
     expect(windows.windows.map((w) => w.axes[0].bearing!.diagnosis.fault)).toEqual(windows.windows.map(() => "none"));
   });
 
-  it("the vibration processor on the gateway diagnoses the 12 kHz inner-race recording and sends a snapshot", () => {
+  it("the vibration processor on the gateway diagnoses the 12 kHz inner-race recording in every window and sends a snapshot", () => {
     const { meta, counts, geometry } = load("cwru-inner-race-12k");
     const samples = new Int16Array(counts.buffer, counts.byteOffset, counts.byteLength / 2);
     const stream = { name: "rig/de", kind: "waveform" as const, priority: Priority.waveform, channels: [{ name: "de", unit: "g", scale: meta.scale_g_per_count, offset: 0 }] };
@@ -98,10 +99,18 @@ describe("CWRU real recordings", () => {
       const block: BlockRecord = { kind: "block", stream: stream.name, t0: (s * 1000) / meta.sample_rate_hz, rateHz: meta.sample_rate_hz, channels: [Int32Array.from(samples.subarray(s, s + per))] };
       p.process(block, (r) => out.push(r));
     }
-    const features = out.filter((r): r is EventRecord => r.kind === "event" && r.type === "features");
+    // Per window the diagnosis travels as a number in the features sample (fault code 2: inner race)...
+    const featuresInfo = p.streams.find((s) => s.name === "rig/de/features")!;
+    const features = out.filter((r): r is SampleRecord => r.kind === "sample" && r.stream === featuresInfo.name).map((r) => readFeatures(featuresInfo.channels, r.values));
     expect(features).toHaveLength(10);
-    expect(features.map((f) => (f.data.diagnosis as { fault: string }).fault)).toEqual(features.map(() => "inner-race"));
-    expect(features[0].data.snapshot).toEqual(["diagnosis"]);
+    expect(features.map((f) => FAULT_CODES[f.fault])).toEqual(features.map(() => "inner-race"));
+    expect(features.every((f) => f.rpm === meta.shaft_rpm && f["de.bpfi"] > Math.max(f["de.bpfo"], f["de.bsf"], f["de.ftf"]))).toBe(true);
+    // ...and by name in a diagnosis event, sent once (the first window, with the snapshot), not every window.
+    const events = out.filter((r): r is EventRecord => r.kind === "event" && r.stream === "rig/de/diagnosis");
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events.length).toBeLessThan(features.length);
+    expect(events[0].data).toMatchObject({ changed: ["start"], snapshot: ["diagnosis"], diagnosis: { fault: "inner-race", axis: "de" } });
+    expect(events.every((e) => (e.data.diagnosis as { fault: string }).fault === "inner-race")).toBe(true);
     expect(out.filter((r) => r.kind === "block")).toHaveLength(10);
   });
 });
