@@ -1,0 +1,44 @@
+// The naive baseline, the way a Node-RED flow forwards readings: one JSON message per sample, QoS 1, through
+// MQTT.js, for the same emulated sensors in real time. Reports its own CPU time.
+import mqtt from "mqtt";
+import { TemperatureSim, VIB_RATE, VibrationSim, tempStreams, vibStream } from "./sensors.js";
+
+const { brokerUrl, seconds } = JSON.parse(process.argv[2]) as { brokerUrl: string; seconds: number };
+const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5, clientId: "baseline" });
+const vib = new VibrationSim();
+const temp = new TemperatureSim();
+const c0 = process.cpuUsage();
+let sent = 0;
+let acked = 0;
+const pub = (topic: string, msg: object): void => {
+  sent++;
+  client.publish(topic, JSON.stringify(msg), { qos: 1 }, () => acked++);
+};
+let dataT = Date.now();
+const end = dataT + seconds * 1000;
+await new Promise<void>((resolve) => {
+  const timer = setInterval(() => {
+    while (dataT + 100 <= Date.now()) {
+      const b = vib.block(dataT, VIB_RATE / 10);
+      for (let i = 0; i < b.channels[0].length; i++) {
+        pub(`baseline/${vibStream.name}`, { t: dataT + (i * 1000) / VIB_RATE, x: b.channels[0][i] * 0.0039, y: b.channels[1][i] * 0.0039, z: b.channels[2][i] * 0.0039 });
+      }
+      if (Math.floor(dataT / 1000) !== Math.floor((dataT + 100) / 1000)) {
+        for (const r of temp.readings(dataT)) pub(`baseline/${r.stream}`, { t: r.t, value: r.values[0] * 0.01, unit: "degC" });
+      }
+      dataT += 100;
+    }
+    if (Date.now() >= end) {
+      clearInterval(timer);
+      resolve();
+    }
+  }, 20);
+});
+await new Promise<void>((resolve) => {
+  const check = (): void => (acked >= sent ? resolve() : void setTimeout(check, 10));
+  check();
+});
+const c = process.cpuUsage(c0);
+process.stdout.write(JSON.stringify({ samples: sent, cpuS: (c.user + c.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, topics: tempStreams.length + 1 }) + "\n");
+await client.endAsync();
+process.exit(0);
