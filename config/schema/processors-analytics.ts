@@ -38,7 +38,7 @@ export const bearingGeometry = z.strictObject({
 
 export const vibrationProcessor = z.strictObject({
   type: z.literal("vibration"),
-  windowS: z.number().positive().default(1).describe("analysis window; one features record per window"),
+  windowS: z.number().positive().default(1).describe("analysis window; one features sample (<stream>/features) per window"),
   overlap: z.number().min(0).max(0.9).default(0).describe("fraction of a window shared with the next"),
   axes: z.array(z.string()).optional().describe("channel names analysed (default: all channels of the stream)"),
   machineGroup: z.union([z.literal(1), z.literal(2)]).default(2).describe("ISO 10816-3 group: 1 large (300 kW-50 MW), 2 medium (15-300 kW)"),
@@ -51,8 +51,8 @@ export const vibrationProcessor = z.strictObject({
       [1000, 5000],
       [5000, 20000],
     ])
-    .describe("[low, high] Hz bands whose RMS acceleration is reported"),
-  topPeaks: z.number().int().min(0).max(10).default(3).describe("largest spectral peaks reported per axis"),
+    .describe("[low, high] Hz bands whose RMS acceleration is reported (in the diagnosis events)"),
+  topPeaks: z.number().int().min(0).max(10).default(3).describe("largest spectral peaks reported per axis (in the diagnosis events)"),
   shaftRpm: z.number().positive().optional().describe("shaft speed; needed with bearing for the diagnosis"),
   rpmFrom: z
     .strictObject({ stream: z.string().min(1) })
@@ -67,7 +67,7 @@ export const vibrationProcessor = z.strictObject({
     .number()
     .min(0)
     .default(300)
-    .describe("automatic snapshots (zone change, new diagnosis) at most this often, so a machine on a zone boundary does not flood"),
+    .describe("automatic snapshots (zone change, new diagnosis) and diagnosis events on a change at most this often, so a machine on a zone boundary does not flood"),
 });
 
 export const analyticsProcessors = [temperatureAlarmProcessor, sensorFaultProcessor, vibrationProcessor] as const;
