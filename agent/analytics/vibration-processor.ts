@@ -124,6 +124,8 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
     if (diag.fault !== "none") lastFault = diag.fault;
 
     const t = Math.round(w.t0);
+    // The window's time is its samples' time: stamped before the clock was trusted, it stays flagged as such.
+    const stamp = w.blocks.some((b) => b.untrusted) ? { untrusted: true } : {};
     const n = w.axes[0].length;
     const numbers: WindowFeatures = {
       zone,
@@ -135,7 +137,7 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
         envelope: r.bearing ? Object.fromEntries(r.bearing.families.map((f) => [f.kind, f.harmonics[0] ?? 0])) : undefined,
       })),
     };
-    emit({ kind: "sample", stream: featuresStream.name, t, values: layout.counts(numbers) });
+    emit({ kind: "sample", stream: featuresStream.name, t, values: layout.counts(numbers), ...stamp });
 
     const changed: DiagnosisChange[] = [];
     if (!reported) changed.push("start");
@@ -151,6 +153,7 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
       reported = { t: w.t0, zone, fault: diag.fault, axis: diag.axis, confidence: diag.confidence, rateHz: w.rateHz, n };
       emit({
         kind: "event",
+        ...stamp,
         stream: diagnosisStream.name,
         t,
         type: "diagnosis",
@@ -179,18 +182,18 @@ export function createVibrationProcessor(cfg: VibrationConfig, stream: StreamInf
         emit(b);
       }
     }
-    zoneAlarm(t, zone, velocity, emit);
+    zoneAlarm(t, stamp, zone, velocity, emit);
   }
 
-  function zoneAlarm(t: number, zone: IsoZone, velocity: number, emit: Emit): void {
+  function zoneAlarm(t: number, stamp: { untrusted?: boolean }, zone: IsoZone, velocity: number, emit: Emit): void {
     const alarming = zoneRank(zone) >= zoneRank(cfg.alarmZone);
     const data = { alarm: "vibration.zone", zone, value: sig4(velocity), limit: alarmBoundary, unit: "mm/s" };
     if (alarming && (alarmZone === undefined || zoneRank(zone) > zoneRank(alarmZone))) {
       alarmZone = zone;
-      emit({ kind: "event", stream: alarmStream.name, t, type: "alarm.raise", severity: zone === "D" ? "critical" : "warning", data });
+      emit({ kind: "event", ...stamp, stream: alarmStream.name, t, type: "alarm.raise", severity: zone === "D" ? "critical" : "warning", data });
     } else if (alarmZone !== undefined && velocity < alarmBoundary * CLEAR_RATIO) {
       alarmZone = undefined;
-      emit({ kind: "event", stream: alarmStream.name, t, type: "alarm.clear", severity: "info", data });
+      emit({ kind: "event", ...stamp, stream: alarmStream.name, t, type: "alarm.clear", severity: "info", data });
     }
   }
 

@@ -246,6 +246,21 @@ describe("vibration processor", () => {
     expect(s[0].values).toEqual([1, ...new Array(15).fill(0)]);
   });
 
+  it("features of a window stamped before the clock was trusted are flagged untrusted too", () => {
+    const cfg = vibrationProcessor.parse({ type: "vibration", snapshotEveryH: 0, snapshotMinIntervalS: 0 });
+    const p = createVibrationProcessor(cfg, stream, testContext());
+    const early = sineBlocks(1, 0.1).map((b) => ({ ...b, untrusted: true }));
+    const out = run(p, [...early, ...sineBlocks(1, 0.35, 3200)]);
+    const derived = out.filter((r) => r.kind !== "block");
+    expect(derived.map((r) => [r.stream, r.untrusted ?? false])).toEqual([
+      ["pump-1/accel/features", true],
+      ["pump-1/accel/diagnosis", true],
+      ["pump-1/accel/features", false],
+      ["pump-1/accel/diagnosis", false],
+      ["pump-1/accel/alarms", false],
+    ]);
+  });
+
   it("passes other records on unchanged", () => {
     const p = createVibrationProcessor(vibrationProcessor.parse({ type: "vibration" }), stream, testContext());
     const status: PipelineRecord = { kind: "event", stream: stream.name, t: 1, type: "status", data: { state: "offline" } };
