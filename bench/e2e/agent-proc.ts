@@ -1,6 +1,7 @@
 // The agent side of the benchmark, in its own process so its CPU and RSS are its own: emulated sensors ->
 // codec batchers -> SQLite store -> MQTT uplink. Driven by commands on stdin, answers one JSON line per command.
 import { readFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
 import { codecOptions } from "../../config/schema/codec.js";
@@ -133,6 +134,8 @@ async function fill(seconds: number): Promise<object> {
 /** Waits for the link, then drains the backlog while a door event goes out every 20 ms. */
 async function drain(): Promise<object> {
   if (!uplink.status().connected) await new Promise((r) => uplink.once("connect", r));
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const t0 = performance.now();
   // The backlog is what was stored before the link came back; it is drained when all of it is acknowledged.
   const boundary = store.lastId();
@@ -157,7 +160,8 @@ async function drain(): Promise<object> {
   const drainMs = performance.now() - t0;
   clearInterval(timer);
   await drained();
-  return { drainMs, doors, maxRssMB: usage().maxRssMB };
+  lag.disable();
+  return { drainMs, doors, maxRssMB: usage().maxRssMB, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 };
 }
 
 await uplink.start();
