@@ -65,6 +65,32 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+/** Samples per frame for derived periodic streams (vibration features: one sample per window). */
+const DERIVED_BATCH = 60;
+
+/**
+ * Codec options per stream: a configured stream's own; a derived stream (features, alarms, diagnosis) takes its
+ * parent's age limit, never its parent's maxError (other units), and frames of at most DERIVED_BATCH samples.
+ */
+function derivedCodecOptions(config: AgentConfig): (name: string) => CodecOptions {
+  const own = new Map(config.streams.map((s) => [s.name, s.codec]));
+  const fallback = config.streams[0].codec;
+  return (name) => {
+    const direct = own.get(name);
+    if (direct) return direct;
+    let parent = fallback;
+    for (let n = name; n.includes("/"); ) {
+      n = n.slice(0, n.lastIndexOf("/"));
+      const c = own.get(n);
+      if (c) {
+        parent = c;
+        break;
+      }
+    }
+    return { ...parent, maxError: undefined, batch: Math.min(parent.batch, DERIVED_BATCH) };
+  };
+}
+
 /** The config's priority override and group apply to the stream a source declares under the configured name. */
 function withConfig(s: StreamConfig, info: StreamInfo): StreamInfo {
   return { ...info, priority: s.priority ? Priority[s.priority] : info.priority, group: info.group ?? s.group };
@@ -106,16 +132,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
 
   const agentStream: StreamInfo = { name: AGENT_STREAM, kind: "event", channels: [], priority: Priority.status };
   const allStreams = [agentStream, ...sourceStreams, ...[...processors.values()].flat().flatMap((p) => p.streams)];
-  const codecFor = new Map<string, CodecOptions>();
-  for (const s of config.streams) codecFor.set(s.name, s.codec);
-  const defaultCodec = config.streams[0].codec;
-  const codecOf = (name: string): CodecOptions => {
-    for (let n = name; n; n = n.slice(0, Math.max(0, n.lastIndexOf("/")))) {
-      const c = codecFor.get(n);
-      if (c) return c;
-    }
-    return { ...defaultCodec, maxError: undefined };
-  };
+  const codecOf = derivedCodecOptions(config);
 
   const store = deps.openStore({ ...config.store, path: isAbsolute(config.store.path) ? config.store.path : resolve(dataDir, config.store.path), log: log.child({ part: "store" }), gatewayId });
   const sink = new BatcherSink(allStreams, (info, nextSeq) => deps.createBatcher(info, codecOf(info.name), nextSeq), store, clock.now, opts.onFrame);

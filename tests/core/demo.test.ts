@@ -15,7 +15,7 @@ describe("edge-agent demo", () => {
     // aedes speaks MQTT 3.1.1 only.
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4 });
     const seen = new Map<string, number>();
-    const wanted = ["coldroom-1/temperature", "coldroom-1/door", "pump-3/vibration", "pump-3/vibration/features"];
+    const wanted = ["coldroom-1/temperature", "coldroom-1/door", "pump-3/vibration", "pump-3/vibration/features", "pump-3/vibration/diagnosis"];
     const allSeen = new Promise<void>((resolve) => {
       client.on("message", (topic, payload) => {
         const t = parseFrameTopic("edge", topic);
