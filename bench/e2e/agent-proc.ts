@@ -131,7 +131,7 @@ async function fill(seconds: number): Promise<object> {
   return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB };
 }
 
-/** Waits for the link, then drains the backlog while a door event goes out every 20 ms. */
+/** Waits for the link, then drains the backlog while a door event goes out every 50 ms. */
 async function drain(): Promise<object> {
   if (!uplink.status().connected) await new Promise((r) => uplink.once("connect", r));
   const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -155,7 +155,7 @@ async function drain(): Promise<object> {
     doors++;
     const sentAt = performance.timeOrigin + performance.now();
     accept({ kind: "event", stream: doorStream.name, t: Math.round(sentAt), type: doors % 2 ? "door.open" : "door.close", data: { sentAt } });
-  }, 20);
+  }, 50);
   await backlogDone;
   const drainMs = performance.now() - t0;
   clearInterval(timer);
