@@ -439,6 +439,9 @@ class SqliteFrameStore implements FrameStore {
     // those frames are sent once more and the consumer drops the duplicates. Anything new waits for the fsync.
     const onlyAcks = this.pending.length === 0 && this.gaps.size === 0;
     this.db.pragma(`synchronous = ${onlyAcks ? "NORMAL" : "FULL"}`);
+    // Gap records below take their numbers inside the transaction: reserve ahead for them too.
+    for (const g of this.gaps.values()) this.reservation.cover(g.stream, (this.next.get(g.stream) ?? this.reservation.bound(g.stream)) + this.gaps.size);
+    this.reservation.persist();
     this.db.transaction(() => {
       const del = this.stmt("DELETE FROM frames WHERE id = ?");
       for (const id of this.pendingAcks.keys()) del.run(id);

@@ -17,11 +17,23 @@ export class SeqReservation {
     return this.reserved.get(stream) ?? 0;
   }
 
-  /** Makes sure `seq` lies below the reserved bound, extending and persisting the reservation if needed. */
+  private dirty = false;
+
+  /** Makes sure `seq` lies below the reserved bound; the extension is persisted by the next persist(). */
   cover(stream: string, seq: number): void {
     if (seq < this.bound(stream)) return;
     this.reserved.set(stream, seq + SEQ_BLOCK);
+    this.dirty = true;
+  }
+
+  /**
+   * Writes the reservation if it grew. Called before every commit that stores frames, so a sequence number is
+   * durable in the reservation before any frame carrying it is; one write covers every stream that grew.
+   */
+  persist(): void {
+    if (!this.dirty) return;
     this.write();
+    this.dirty = false;
   }
 
   private write(): void {

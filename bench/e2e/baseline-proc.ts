@@ -3,42 +3,50 @@
 import mqtt from "mqtt";
 import { TemperatureSim, VIB_RATE, VibrationSim, tempStreams, vibStream } from "./sensors.js";
 
-const { brokerUrl, seconds } = JSON.parse(process.argv[2]) as { brokerUrl: string; seconds: number };
+const { brokerUrl, seconds, warmupS } = JSON.parse(process.argv[2]) as { brokerUrl: string; seconds: number; warmupS: number };
 const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5, clientId: "baseline" });
 const vib = new VibrationSim();
 const temp = new TemperatureSim();
-const c0 = process.cpuUsage();
 let sent = 0;
 let acked = 0;
+let onAcked: (() => void) | null = null;
 const pub = (topic: string, msg: object): void => {
   sent++;
-  client.publish(topic, JSON.stringify(msg), { qos: 1 }, () => acked++);
+  client.publish(topic, JSON.stringify(msg), { qos: 1 }, () => {
+    acked++;
+    if (acked === sent) onAcked?.();
+  });
 };
-let dataT = Date.now();
-const end = dataT + seconds * 1000;
-await new Promise<void>((resolve) => {
-  const timer = setInterval(() => {
-    while (dataT + 100 <= Date.now()) {
-      const b = vib.block(dataT, VIB_RATE / 10);
-      for (let i = 0; i < b.channels[0].length; i++) {
-        pub(`baseline/${vibStream.name}`, { t: dataT + (i * 1000) / VIB_RATE, x: b.channels[0][i] * 0.0039, y: b.channels[1][i] * 0.0039, z: b.channels[2][i] * 0.0039 });
+/** Publishes the sensors in real time for `secs`, then waits for every PUBACK. */
+async function run(secs: number): Promise<void> {
+  let dataT = Date.now();
+  const end = dataT + secs * 1000;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      while (dataT + 100 <= Date.now()) {
+        const b = vib.block(dataT, VIB_RATE / 10);
+        for (let i = 0; i < b.channels[0].length; i++) {
+          pub(`baseline/${vibStream.name}`, { t: dataT + (i * 1000) / VIB_RATE, x: b.channels[0][i] * 0.0039, y: b.channels[1][i] * 0.0039, z: b.channels[2][i] * 0.0039 });
+        }
+        if (Math.floor(dataT / 1000) !== Math.floor((dataT + 100) / 1000)) {
+          for (const r of temp.readings(dataT)) pub(`baseline/${r.stream}`, { t: r.t, value: r.values[0] * 0.01, unit: "degC" });
+        }
+        dataT += 100;
       }
-      if (Math.floor(dataT / 1000) !== Math.floor((dataT + 100) / 1000)) {
-        for (const r of temp.readings(dataT)) pub(`baseline/${r.stream}`, { t: r.t, value: r.values[0] * 0.01, unit: "degC" });
+      if (Date.now() >= end) {
+        clearInterval(timer);
+        resolve();
       }
-      dataT += 100;
-    }
-    if (Date.now() >= end) {
-      clearInterval(timer);
-      resolve();
-    }
-  }, 20);
-});
-await new Promise<void>((resolve) => {
-  const check = (): void => (acked >= sent ? resolve() : void setTimeout(check, 10));
-  check();
-});
+    }, 20);
+  });
+  if (acked < sent) await new Promise<void>((r) => (onAcked = r));
+}
+await run(warmupS);
+process.stdout.write(JSON.stringify({ warmedUp: true }) + "\n");
+const s0 = sent;
+const c0 = process.cpuUsage();
+await run(seconds);
 const c = process.cpuUsage(c0);
-process.stdout.write(JSON.stringify({ samples: sent, cpuS: (c.user + c.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, topics: tempStreams.length + 1 }) + "\n");
+process.stdout.write(JSON.stringify({ samples: sent - s0, cpuS: (c.user + c.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, topics: tempStreams.length + 1 }) + "\n");
 await client.endAsync();
 process.exit(0);

@@ -89,12 +89,17 @@ const agentFile = await bundle("agent-proc.ts");
 const baselineFile = await bundle("baseline-proc.ts");
 const agent = child(agentFile, { storePath: join(dir, "store.db"), brokerUrl: `mqtt://127.0.0.1:${agentProxy.port}` });
 
+// Warm-up (module loading, JIT, first frame of every stream), not measured: the baseline warms up the same way.
+await ask(agent, "live 3");
 const wire0 = agentProxy.bytesUp;
 const live = await ask(agent, `live ${LIVE_S}`);
 const liveWire = agentProxy.bytesUp - wire0;
 
-const base = child(baselineFile, { brokerUrl: `mqtt://127.0.0.1:${baselineProxy.port}`, seconds: BASELINE_S });
+const base = child(baselineFile, { brokerUrl: `mqtt://127.0.0.1:${baselineProxy.port}`, seconds: BASELINE_S, warmupS: 1 });
+await nextLine(base.lines); // warmed up
+const baselineWire0 = baselineProxy.bytesUp;
 const baseline = await nextLine(base.lines);
+baseline.wireBytes = baselineProxy.bytesUp - baselineWire0;
 await new Promise((r) => base.proc.once("exit", r));
 
 agentProxy.cut();
@@ -115,7 +120,7 @@ if (received !== totalSamples) console.error(`WARNING: received ${received} of $
 const agentCpuPerM = (live.cpuS / live.samples) * 1e6;
 const baseCpuPerM = (baseline.cpuS / baseline.samples) * 1e6;
 const agentWirePerSample = liveWire / live.samples;
-const baseWirePerSample = baselineProxy.bytesUp / baseline.samples;
+const baseWirePerSample = baseline.wireBytes / baseline.samples;
 const diskPerHour = (live.diskBytes / live.seconds) * 3600;
 const drainFactor = (OUTAGE_S * 1000) / drain.drainMs;
 const p50 = percentile(doorLatency, 50);
