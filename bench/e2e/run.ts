@@ -29,8 +29,10 @@ async function bundle(script: string): Promise<string> {
   await build({ entryPoints: [here(script)], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "error" });
   return outfile;
 }
+// V8 flags for the measured processes (both sides), e.g. "--max-semi-space-size=1" as a small gateway would run.
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 function child(file: string, arg: object): { proc: ChildProcess; lines: Interface } {
-  const proc = spawn(process.execPath, [file, JSON.stringify(arg)], { stdio: ["pipe", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [...NODE_FLAGS, file, JSON.stringify(arg)], { stdio: ["pipe", "pipe", "inherit"] });
   return { proc, lines: createInterface({ input: proc.stdout! }) };
 }
 function nextLine(lines: Interface): Promise<Record<string, number>> {
@@ -126,6 +128,7 @@ const drainFactor = (OUTAGE_S * 1000) / drain.drainMs;
 const p50 = percentile(doorLatency, 50);
 const p99 = percentile(doorLatency, 99);
 const peakRss = Math.max(live.maxRssMB, fill.maxRssMB, drain.maxRssMB, stop.maxRssMB);
+console.error(`peak RSS by phase (MB): live ${live.maxRssMB.toFixed(1)}, outage fill ${fill.maxRssMB.toFixed(1)}, drain ${drain.maxRssMB.toFixed(1)}`);
 
 const rows: [string, string, string, string][] = [
   ["CPU s per million samples", agentCpuPerM.toFixed(3), baseCpuPerM.toFixed(3), `ratio ${(baseCpuPerM / agentCpuPerM).toFixed(1)}x (target >= 10x)`],
