@@ -61,7 +61,9 @@ function flushAll(force: boolean): void {
 function drained(): Promise<void> {
   return new Promise((resolve) => {
     const check = (): void => {
-      if (store.stats().queuedFrames === 0 && store.stats().pendingFrames === 0 && uplink.status().inFlight === 0) {
+      if (uplink.status().inFlight !== 0) return; // cheap test first: stats() queries the database
+      const st = store.stats();
+      if (st.queuedFrames === 0 && st.pendingFrames === 0) {
         uplink.off("ack", check);
         resolve();
       }
