@@ -56,13 +56,15 @@ export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions)
       await start(next);
     });
   };
-  process.on("SIGHUP", reload);
+  // Without a config file to re-read (the demo), SIGHUP means the terminal went away: stop like SIGTERM.
+  const onHup = () => (opts.reload ? reload() : process.emit("SIGTERM"));
+  process.on("SIGHUP", onHup);
   const watchdog = notifier ? startWatchdog(notifier, () => agent?.healthy() ?? false) : undefined;
 
   return await new Promise<number>((resolveExit) => {
     const finish = (code: number) => {
       watchdog?.stop();
-      process.off("SIGHUP", reload);
+      process.off("SIGHUP", onHup);
       process.off("uncaughtException", onUncaught);
       process.off("unhandledRejection", onUncaught);
       resolveExit(code);

@@ -1,13 +1,17 @@
 // Demo smoke test: the demo starts, a real MQTT subscriber receives messages from every stream, SIGINT exits 0.
 import mqtt from "mqtt";
-import { describe, expect, it } from "vitest";
+import type { ChildProcess } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
 import { decodeFrame } from "../../agent/codec/index.js";
 import { parseFrameTopic } from "../../agent/uplink/topics.js";
-import { collect, spawnCli, waitForOutput } from "../helpers/cli.js";
+import { collect, killStrays, spawnCli, waitForOutput } from "../helpers/cli.js";
 
 describe("edge-agent demo", () => {
+  let child: ChildProcess;
+  afterEach(killStrays);
+
   it("publishes every stream to its embedded broker and exits 0 on SIGINT", async () => {
-    const child = spawnCli(["demo", "--port", "0", "--no-view"]);
+    child = spawnCli(["demo", "--port", "0", "--no-view"]);
     const done = collect(child);
     const watch = await waitForOutput(child, /mosquitto_sub -h 127\.0\.0\.1 -p \d+ -t 'edge\/#' -v/);
     const port = Number(watch.match(/-p (\d+)/)![1]);
@@ -31,6 +35,16 @@ describe("edge-agent demo", () => {
     await client.endAsync();
 
     child.kill("SIGINT");
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("demo: stopped (exit 0)");
+  });
+
+  it("stops cleanly when its terminal goes away (SIGHUP)", async () => {
+    child = spawnCli(["demo", "--port", "0", "--no-view"]);
+    const done = collect(child);
+    await waitForOutput(child, /agent running/);
+    child.kill("SIGHUP");
     const r = await done;
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("demo: stopped (exit 0)");

@@ -2,10 +2,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeFrame } from "../../agent/codec/index.js";
 import { Mosquitto } from "../helpers/mosquitto.js";
-import { collect, spawnCli, waitForOutput } from "../helpers/cli.js";
+import { collect, killStrays, spawnCli, waitForOutput } from "../helpers/cli.js";
 import { Subscriber } from "../faults/subscriber.js";
 
 let broker: Mosquitto;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   broker = await Mosquitto.start();
   sub = await Subscriber.connect(broker.url, "life");
 });
+afterEach(killStrays);
 afterAll(async () => {
   await sub?.close();
   await broker?.kill("SIGTERM");

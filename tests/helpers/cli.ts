@@ -5,12 +5,23 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const entry = fileURLToPath(new URL("../../agent/cli/entry.ts", import.meta.url));
 
+const live = new Set<ChildProcess>();
+
+/** Kills every CLI process a test started and left running (a failed test must not leave agents behind). */
+export function killStrays(): void {
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  live.clear();
+}
+
 export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, EDGE_AGENT_LOG_FORMAT: "json", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  return child;
 }
 
 export interface CliResult {
