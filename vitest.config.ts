@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most files wait on brokers, child processes and SQLite rather than the CPU: on a 2-core machine the default
+    // (one worker) leaves it idle.
+    maxWorkers: 4,
   },
 });
