@@ -55,13 +55,14 @@ export function renderView(v: ViewInput): string {
     acc.bytes += c.bytes;
     sent.set(s, acc);
   }
-  const rows = [["stream", "latest", "samples", "events", "msgs sent", "bytes sent", "as JSON", "JSON / sent"]];
+  const rows = [["stream", "latest", "samples", "batching", "events", "msgs sent", "bytes sent", "as JSON", "JSON / sent"]];
   for (const [name, st] of [...v.agent.pipeline.stats.streams].sort(([a], [b]) => a.localeCompare(b))) {
     const info = infos.get(name);
     const s = sent.get(name) ?? { messages: 0, bytes: 0 };
     const json = jsonBytes(info, st.latest, st.samples, st.events, st.lastT ?? Date.now());
     const ratio = s.bytes && json ? `${(json / s.bytes).toFixed(1)}x` : "-";
-    rows.push([name, latest(info, st.latest), human(st.samples), human(st.events), human(s.messages), human(s.bytes), json ? human(json) : "-", ratio]);
+    const batching = info?.kind === "event" ? 0 : Math.max(0, st.samples - (v.agent.sink.framedSamples.get(name) ?? 0));
+    rows.push([name, latest(info, st.latest), human(st.samples), human(batching), human(st.events), human(s.messages), human(s.bytes), json ? human(json) : "-", ratio]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const table = rows.map((r) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));

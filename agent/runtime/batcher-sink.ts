@@ -25,6 +25,8 @@ export class BatcherSink implements Sink {
   framesOut = 0;
   bytesOut = 0;
   readonly bytesByStream = new Map<string, number>();
+  /** Samples per stream that left the batcher in closed frames (the rest are still being batched). */
+  readonly framedSamples = new Map<string, number>();
 
   constructor(
     streams: StreamInfo[],
@@ -75,6 +77,7 @@ export class BatcherSink implements Sink {
       this.framesOut++;
       this.bytesOut += f.bytes.length;
       this.bytesByStream.set(f.stream, (this.bytesByStream.get(f.stream) ?? 0) + f.bytes.length);
+      this.framedSamples.set(f.stream, (this.framedSamples.get(f.stream) ?? 0) + f.samples);
       this.onFrame?.(f);
     }
   }
