@@ -37,7 +37,7 @@ async function run(secs: number): Promise<void> {
         clearInterval(timer);
         resolve();
       }
-    }, 20);
+    }, 100);
   });
   if (acked < sent) await new Promise<void>((r) => (onAcked = r));
 }
