@@ -1,5 +1,8 @@
 // The agent side of the benchmark, in its own process so its CPU and RSS are its own: emulated sensors ->
 // codec batchers -> SQLite store -> MQTT uplink. Driven by commands on stdin, answers one JSON line per command.
+// Two configurations: "raw" streams every vibration sample losslessly; "analytics" runs the vibration blocks through
+// the gateway's vibration processor first, as a motor stream of the product does (features per window, diagnosis
+// events on a change, alarms, raw snapshots only on a change, a schedule or a request).
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
@@ -11,12 +14,17 @@ import { MqttUplink } from "../../agent/uplink/mqtt-uplink.js";
 import { readSecret } from "../../config/load.js";
 import { silentLogger } from "../../agent/log.js";
 import { Priority, type PipelineRecord, type StreamInfo } from "../../agent/model.js";
+import { createVibrationProcessor, type VibrationProcessor } from "../../agent/analytics/processors.js";
+import { vibrationProcessor } from "../../config/schema/processors-analytics.js";
+import { RoomState } from "../../agent/pipeline/room-state.js";
+import type { RuntimeContext } from "../../agent/runtime/context.js";
 import type { UplinkConfig } from "../../config/schema/index.js";
-import { TemperatureSim, VIB_RATE, VibrationSim, tempStreams, vibStream } from "./sensors.js";
+import { BEARING_6205, SHAFT_RPM, TemperatureSim, VIB_RATE, VibrationSim, tempStreams, vibStream } from "./sensors.js";
 
-const { storePath, brokerUrl } = JSON.parse(process.argv[2]) as { storePath: string; brokerUrl: string };
+export type AgentMode = "raw" | "analytics";
+const { storePath, brokerUrl, mode, gatewayId } = JSON.parse(process.argv[2]) as { storePath: string; brokerUrl: string; mode: AgentMode; gatewayId: string };
 const log = silentLogger();
-const store = openFrameStore({ path: storePath, maxBytes: 512 << 20, flushIntervalMs: 1000, commitEveryEvent: true, log, gatewayId: "bench" });
+const store = openFrameStore({ path: storePath, maxBytes: 512 << 20, flushIntervalMs: 1000, commitEveryEvent: true, log, gatewayId });
 const cfg = uplinkConfig.parse({
   brokers: [{ url: brokerUrl }],
   reconnectMinMs: 50,
@@ -25,28 +33,60 @@ const cfg = uplinkConfig.parse({
   replayMessagesPerS: 5000,
   replayBytesPerS: 64 * 1024 * 1024,
 }) as UplinkConfig;
-const uplink = new MqttUplink({ config: cfg, gatewayId: "bench", store, log, resolveSecret: readSecret });
+const uplink = new MqttUplink({ config: cfg, gatewayId, store, log, resolveSecret: readSecret });
 
 const doorStream: StreamInfo = { name: "coldroom-0/door", kind: "event", channels: [], priority: Priority.event };
 const batchers = new Map<string, StreamBatcher>();
 const add = (info: StreamInfo, opts: object): void => {
   batchers.set(info.name, new StreamBatcher(info, codecOptions.parse(opts), () => store.nextSeq(info.name)));
 };
+// In "analytics" the raw stream's batcher only ever sees the snapshot blocks.
 add(vibStream, { batch: VIB_RATE, maxAgeMs: 1000 });
 for (const s of tempStreams) add(s, { batch: 60, maxAgeMs: 60_000 });
 add(doorStream, {});
 
+let dataT = Date.now(); // data time: real time in live phases, runs ahead in the fill phase
+
+// Only what the vibration processor reads of the runtime; it never looks at the agent config.
+const ctx: RuntimeContext = {
+  config: {} as RuntimeContext["config"],
+  log,
+  now: () => dataT,
+  rooms: new RoomState(),
+  gatewayId,
+  dataDir: storePath,
+  shared: new Map(),
+  onClose: () => {},
+};
+let analytics: VibrationProcessor | undefined;
+if (mode === "analytics") {
+  const vcfg = vibrationProcessor.parse({ type: "vibration", windowS: 1, shaftRpm: SHAFT_RPM, bearing: BEARING_6205, snapshotEveryH: 1 });
+  analytics = createVibrationProcessor(vcfg, vibStream, ctx);
+  for (const s of analytics.streams) add(s, s.kind === "periodic" ? { batch: 60, maxAgeMs: 60_000 } : {});
+}
+
 const vib = new VibrationSim();
 const temp = new TemperatureSim();
-let dataT = Date.now(); // data time: real time in live phases, runs ahead in the fill phase
+/** Sensor samples produced (the benchmark's unit, the same in both configurations). */
 let samples = 0;
+/** Samples and events handed to the batchers of the measured streams (not the door): what the consumer must receive. */
+let uplinkRecords = 0;
+/** Records emitted by the vibration processor, by stream. */
+const emitted: Record<string, number> = {};
 
 function accept(r: PipelineRecord): void {
+  if (r.stream !== doorStream.name) uplinkRecords += r.kind === "block" ? r.channels[0].length : 1;
   for (const f of batchers.get(r.stream)!.add(r)) store.put(f);
+}
+function acceptAnalysed(r: PipelineRecord): void {
+  emitted[r.stream] = (emitted[r.stream] ?? 0) + 1;
+  accept(r);
 }
 /** One 100 ms step of every sensor at data time dataT. */
 function step(): void {
-  accept(vib.block(dataT, VIB_RATE / 10));
+  const block = vib.block(dataT, VIB_RATE / 10);
+  if (analytics) analytics.process(block, acceptAnalysed);
+  else accept(block);
   samples += VIB_RATE / 10;
   if (Math.floor(dataT / 1000) !== Math.floor((dataT + 100) / 1000)) {
     for (const r of temp.readings(dataT)) accept(r);
@@ -87,6 +127,10 @@ function usage() {
   const c = process.cpuUsage();
   return { cpuS: (c.user + c.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, bytesWritten: store.stats().bytesWritten, kernelWrites: kernelWriteBytes() };
 }
+/** Totals since start: what the consumer must have received, and what the vibration processor did. */
+function totals(): object {
+  return { uplinkRecords, snapshots: analytics?.counters().snapshots ?? 0, windows: analytics?.counters().windows ?? 0, emitted };
+}
 
 async function live(seconds: number): Promise<object> {
   const before = usage();
@@ -116,6 +160,7 @@ async function live(seconds: number): Promise<object> {
     kernelDiskBytes: after.kernelWrites - before.kernelWrites,
     seconds,
     maxRssMB: after.maxRssMB,
+    ...totals(),
   };
 }
 
@@ -131,7 +176,7 @@ async function fill(seconds: number): Promise<object> {
   }
   flushAll(true);
   store.commit();
-  return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB };
+  return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, ...totals() };
 }
 
 /** Waits for the link, then drains the backlog while a door event goes out every 50 ms. */
@@ -179,7 +224,7 @@ for await (const line of rl) {
     await uplink.stop();
     const u = usage();
     store.close();
-    process.stdout.write(JSON.stringify({ stopped: true, ...u }) + "\n");
+    process.stdout.write(JSON.stringify({ stopped: true, ...u, ...totals() }) + "\n");
     break;
   } else out = { error: `unknown command ${cmd}` };
   process.stdout.write(JSON.stringify(out!) + "\n");

@@ -1,8 +1,10 @@
 // npm run bench:e2e — emulated sensors (three-axis vibration at 3,200 Hz, 100 temperature sensors at 1 Hz)
-// through codec, store and uplink to a local Mosquitto and a decoding, de-duplicating subscriber; beside it,
-// in the same run, the naive baseline (one JSON message per sample at QoS 1). Prints one table.
+// through codec, store and uplink to a local Mosquitto and a decoding, de-duplicating subscriber, in two agent
+// configurations one after the other ("raw": every vibration sample streamed losslessly; "analytics": the vibration
+// processor on the gateway, as a motor stream runs in the product); beside them, in the same run, the naive baseline
+// (one JSON message per sample at QoS 1). Prints one table and writes bench/e2e/result.json.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +17,7 @@ import { Deduplicator } from "../../agent/codec/dedup.js";
 import { parseFrameTopic } from "../../agent/uplink/topics.js";
 import { GAP_CODEC } from "../../agent/store/gap-record.js";
 import { WireProxy } from "./proxy.js";
+import type { AgentMode } from "./agent-proc.js";
 
 const LIVE_S = Number(process.env.BENCH_LIVE_S ?? 20);
 const OUTAGE_S = Number(process.env.BENCH_OUTAGE_S ?? 600);
@@ -48,104 +51,208 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
+type Answer = Record<string, number>;
+type Child = { proc: ChildProcess; lines: Interface };
+
 const dir = mkdtempSync(join(tmpdir(), "bench-e2e-"));
 const broker = await Mosquitto.start();
-const agentProxy = new WireProxy(broker.port);
 const baselineProxy = new WireProxy(broker.port);
-await agentProxy.listen();
 await baselineProxy.listen();
 
-// The consumer: decodes every frame, drops duplicates, measures door-event latency.
+// The consumer: decodes every frame, drops duplicates, measures door-event latency; counts per gateway (one per
+// agent configuration, so their sequence numbers never collide).
 const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
 await sub.subscribeAsync(["edge/#", "baseline/#"], { qos: 1 });
 const dedup = new Deduplicator();
-let received = 0;
-let receivedBytes = 0;
-const frames: Buffer[] = [];
-let duplicates = 0;
+interface Consumed {
+  received: number;
+  frames: Buffer[];
+  duplicates: number;
+  doorLatency: number[];
+  /** Diagnosis events as received, for the report. */
+  diagnoses: Record<string, unknown>[];
+  /** Frame payload bytes by kind of stream (the vibration stream's own name, its derived streams, temperature). */
+  payloadBytes: Record<string, number>;
+}
+const vibName = "machine-1/vibration";
+const streamKind = (stream: string): string => (stream === vibName ? "vibration" : stream.startsWith(vibName + "/") ? stream.slice(vibName.length + 1) : "temperature");
+const consumed = new Map<string, Consumed>();
+const consumer = (gw: string): Consumed => {
+  let c = consumed.get(gw);
+  if (!c) consumed.set(gw, (c = { received: 0, frames: [], duplicates: 0, doorLatency: [], diagnoses: [], payloadBytes: {} }));
+  return c;
+};
 let baselineReceived = 0;
-let measureDoors = false;
-const doorLatency: number[] = [];
+let measureDoorsOf = "";
 sub.on("message", (topic, payload, packet) => {
   if (topic.startsWith("baseline/")) return void baselineReceived++;
   const t = parseFrameTopic("edge", topic);
   const up = (packet.properties?.userProperties ?? {}) as Record<string, string>;
   if (!t || up.codec === GAP_CODEC) return;
-  if (!dedup.accept(t.gatewayId, t.stream, Number(up.seq))) return void duplicates++;
+  const c = consumer(t.gatewayId);
+  if (!dedup.accept(t.gatewayId, t.stream, Number(up.seq))) return void c.duplicates++;
   if (t.stream.endsWith("/door")) {
     const f = decodeFrame(payload);
     const sentAt = Number(f.events![0].data.sentAt);
-    if (measureDoors) doorLatency.push(performance.timeOrigin + performance.now() - sentAt);
+    if (measureDoorsOf === t.gatewayId) c.doorLatency.push(performance.timeOrigin + performance.now() - sentAt);
   } else {
     // Decoded after the run: decoding here would stall this process, which also relays the agent's traffic.
-    frames.push(payload);
-    receivedBytes += payload.length;
+    c.frames.push(payload);
+    const k = streamKind(t.stream);
+    c.payloadBytes[k] = (c.payloadBytes[k] ?? 0) + payload.length;
   }
 });
-function decodeAll(): void {
-  for (const p of frames.splice(0)) received += decodeFrame(p).count;
+function decodeAll(c: Consumed): void {
+  for (const p of c.frames.splice(0)) {
+    const f = decodeFrame(p);
+    c.received += f.count;
+    if (f.stream.endsWith("/diagnosis")) for (const e of f.events ?? []) c.diagnoses.push(e.data);
+  }
 }
 
-console.error(`bench:e2e — live ${LIVE_S} s, outage ${OUTAGE_S} s of data, baseline ${BASELINE_S} s (override with BENCH_LIVE_S, BENCH_OUTAGE_S, BENCH_BASELINE_S)`);
+console.error(`bench:e2e — per configuration live ${LIVE_S} s, outage ${OUTAGE_S} s of data; baseline ${BASELINE_S} s (override with BENCH_LIVE_S, BENCH_OUTAGE_S, BENCH_BASELINE_S)`);
 const agentFile = await bundle("agent-proc.ts");
 const baselineFile = await bundle("baseline-proc.ts");
-const agent = child(agentFile, { storePath: join(dir, "store.db"), brokerUrl: `mqtt://127.0.0.1:${agentProxy.port}` });
 
-// Warm-up (module loading, JIT, first frame of every stream), not measured: the baseline warms up the same way.
-await ask(agent, "live 3");
-const wire0 = agentProxy.bytesUp;
-const live = await ask(agent, `live ${LIVE_S}`);
-const liveWire = agentProxy.bytesUp - wire0;
-
-const base = child(baselineFile, { brokerUrl: `mqtt://127.0.0.1:${baselineProxy.port}`, seconds: BASELINE_S, warmupS: 1 });
-await nextLine(base.lines); // warmed up
-const baselineWire0 = baselineProxy.bytesUp;
-const baseline = await nextLine(base.lines);
-baseline.wireBytes = baselineProxy.bytesUp - baselineWire0;
-await new Promise((r) => base.proc.once("exit", r));
-
-agentProxy.cut();
-const fill = await ask(agent, `fill ${OUTAGE_S}`);
-measureDoors = true;
-agentProxy.restore();
-const drain = await ask(agent, "drain");
-measureDoors = false;
-const stop = await ask(agent, "stop");
-const totalSamples = live.samples + fill.samples;
-// Every sample must arrive; decode what came (bounded wait: fail loudly rather than hang).
-for (let i = 0; i < 500 && received < totalSamples; i++) {
-  decodeAll();
-  if (received < totalSamples) await new Promise((r) => setTimeout(r, 20));
+interface AgentRun {
+  mode: AgentMode;
+  warm: Answer;
+  live: Answer & { emitted?: Record<string, number> };
+  liveWire: number;
+  fill: Answer;
+  drain: Answer;
+  stop: Answer & { emitted?: Record<string, number> };
+  consumed: Consumed;
 }
-if (received !== totalSamples) console.error(`WARNING: received ${received} of ${totalSamples} samples`);
 
-const agentCpuPerM = (live.cpuS / live.samples) * 1e6;
-const baseCpuPerM = (baseline.cpuS / baseline.samples) * 1e6;
-const agentWirePerSample = liveWire / live.samples;
-const baseWirePerSample = baseline.wireBytes / baseline.samples;
-const diskPerHour = (live.diskBytes / live.seconds) * 3600;
-const drainFactor = (OUTAGE_S * 1000) / drain.drainMs;
-const p50 = percentile(doorLatency, 50);
-const p99 = percentile(doorLatency, 99);
-const peakRss = Math.max(live.maxRssMB, fill.maxRssMB, drain.maxRssMB, stop.maxRssMB);
-console.error(`peak RSS by phase (MB): live ${live.maxRssMB.toFixed(1)}, outage fill ${fill.maxRssMB.toFixed(1)}, drain ${drain.maxRssMB.toFixed(1)}`);
+/** One agent configuration in its own process, through its own proxy; `between` runs while it idles after its live phase. */
+async function runAgent(mode: AgentMode, between: () => Promise<void>): Promise<AgentRun> {
+  const gatewayId = `bench-${mode}`;
+  const proxy = new WireProxy(broker.port);
+  await proxy.listen();
+  const agent: Child = child(agentFile, { storePath: join(dir, `${mode}.db`), brokerUrl: `mqtt://127.0.0.1:${proxy.port}`, mode, gatewayId });
+  // Warm-up (module loading, JIT, first frame of every stream), not measured: the baseline warms up the same way.
+  const warm = await ask(agent, "live 3");
+  const wire0 = proxy.bytesUp;
+  const live = await ask(agent, `live ${LIVE_S}`);
+  const liveWire = proxy.bytesUp - wire0;
+  await between();
+  proxy.cut();
+  const fill = await ask(agent, `fill ${OUTAGE_S}`);
+  measureDoorsOf = gatewayId;
+  proxy.restore();
+  const drain = await ask(agent, "drain");
+  measureDoorsOf = "";
+  const stop = await ask(agent, "stop");
+  await new Promise((r) => (agent.proc.exitCode !== null ? r(null) : agent.proc.once("exit", r)));
+  await proxy.close();
+  // Everything handed to the uplink must arrive; decode what came (bounded wait: fail loudly rather than hang).
+  const c = consumer(gatewayId);
+  for (let i = 0; i < 500 && c.received < stop.uplinkRecords; i++) {
+    decodeAll(c);
+    if (c.received < stop.uplinkRecords) await new Promise((r) => setTimeout(r, 20));
+  }
+  if (c.received !== stop.uplinkRecords) console.error(`WARNING: ${mode}: received ${c.received} of ${stop.uplinkRecords} samples and events`);
+  console.error(`${mode}: peak RSS by phase (MB): live ${live.maxRssMB.toFixed(1)}, outage fill ${fill.maxRssMB.toFixed(1)}, drain ${drain.maxRssMB.toFixed(1)}`);
+  return { mode, warm, live, liveWire, fill, drain, stop, consumed: c };
+}
 
-const rows: [string, string, string, string][] = [
-  ["CPU s per million samples", agentCpuPerM.toFixed(3), baseCpuPerM.toFixed(3), `ratio ${(baseCpuPerM / agentCpuPerM).toFixed(1)}x (target >= 10x)`],
-  ["bytes on the wire per sample", agentWirePerSample.toFixed(3), baseWirePerSample.toFixed(1), `ratio ${(baseWirePerSample / agentWirePerSample).toFixed(0)}x (target >= 100x)`],
-  ["peak RSS, MB", peakRss.toFixed(1), baseline.maxRssMB.toFixed(1), "target <= 80 MB"],
-  ["bytes written to disk per hour", `${(diskPerHour / 1e6).toFixed(1)} MB (kernel: ${((live.kernelDiskBytes / live.seconds) * 3.6e-3).toFixed(1)} MB)`, "-", "live phase, grouped 1 s commits; store meter (kernel write_bytes)"],
-  ["backlog drain", `${(drain.drainMs / 1000).toFixed(2)} s for ${OUTAGE_S} s`, "-", `${drainFactor.toFixed(0)}x faster than accrued (target >= 100x)`],
-  ["door latency during drain p50/p99, ms", `${p50.toFixed(1)} / ${p99.toFixed(1)}`, "-", `${doorLatency.length} events (target p99 < 100 ms); agent event-loop lag p99/max ${drain.loopLagP99Ms.toFixed(1)}/${drain.loopLagMaxMs.toFixed(1)} ms`],
+let baseline: Answer = {};
+const raw = await runAgent("raw", async () => {
+  const base = child(baselineFile, { brokerUrl: `mqtt://127.0.0.1:${baselineProxy.port}`, seconds: BASELINE_S, warmupS: 1 });
+  await nextLine(base.lines); // warmed up
+  const baselineWire0 = baselineProxy.bytesUp;
+  baseline = await nextLine(base.lines);
+  baseline.wireBytes = baselineProxy.bytesUp - baselineWire0;
+  await new Promise((r) => base.proc.once("exit", r));
+});
+const analytics = await runAgent("analytics", async () => {});
+
+function figures(r: AgentRun) {
+  return {
+    cpuPerM: (r.live.cpuS / r.live.samples) * 1e6,
+    wirePerSample: r.liveWire / r.live.samples,
+    peakRssMB: Math.max(r.live.maxRssMB, r.fill.maxRssMB, r.drain.maxRssMB, r.stop.maxRssMB),
+    diskPerHour: (r.live.diskBytes / r.live.seconds) * 3600,
+    kernelDiskPerHour: (r.live.kernelDiskBytes / r.live.seconds) * 3600,
+    drainS: r.drain.drainMs / 1000,
+    drainFactor: (OUTAGE_S * 1000) / r.drain.drainMs,
+    doorP50: percentile(r.consumed.doorLatency, 50),
+    doorP99: percentile(r.consumed.doorLatency, 99),
+    doorEvents: r.consumed.doorLatency.length,
+    loopLagP99Ms: r.drain.loopLagP99Ms,
+    loopLagMaxMs: r.drain.loopLagMaxMs,
+    backlogFrames: r.fill.frames,
+    backlogBytes: r.fill.queuedBytes,
+    fillS: r.fill.fillMs / 1000,
+  };
+}
+const fr = figures(raw);
+const fa = figures(analytics);
+const b = {
+  cpuPerM: (baseline.cpuS / baseline.samples) * 1e6,
+  wirePerSample: baseline.wireBytes / baseline.samples,
+  peakRssMB: baseline.maxRssMB,
+};
+const x = (v: number): string => (Number.isFinite(v) ? (v >= 10 ? v.toFixed(0) : v.toFixed(1)) + "x" : "-");
+const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : "-");
+const door = (f: typeof fr): string => `${ms(f.doorP50)} / ${ms(f.doorP99)} (${f.doorEvents} events)`;
+const none = "n/a: keeps no backlog";
+// Ratios are baseline / agent (higher is better), except the drain speed-up, which is already a factor.
+const rows: string[][] = [
+  ["CPU s per million samples", fr.cpuPerM.toFixed(3), fa.cpuPerM.toFixed(3), b.cpuPerM.toFixed(3), x(b.cpuPerM / fr.cpuPerM), x(b.cpuPerM / fa.cpuPerM), ">= 10x"],
+  ["bytes on the wire per sample", fr.wirePerSample.toFixed(3), fa.wirePerSample.toFixed(4), b.wirePerSample.toFixed(1), x(b.wirePerSample / fr.wirePerSample), x(b.wirePerSample / fa.wirePerSample), ">= 100x"],
+  ["peak RSS, MB", fr.peakRssMB.toFixed(1), fa.peakRssMB.toFixed(1), b.peakRssMB.toFixed(1), x(b.peakRssMB / fr.peakRssMB), x(b.peakRssMB / fa.peakRssMB), "<= 80 MB"],
+  ["disk bytes per hour (store meter; kernel)", `${(fr.diskPerHour / 1e6).toFixed(1)} MB; ${(fr.kernelDiskPerHour / 1e6).toFixed(1)} MB`, `${(fa.diskPerHour / 1e6).toFixed(2)} MB; ${(fa.kernelDiskPerHour / 1e6).toFixed(2)} MB`, "0 (buffers nothing)", "-", "-", "live phase, grouped 1 s commits"],
+  [`backlog drain (${OUTAGE_S} s of data)`, `${fr.drainS.toFixed(2)} s = ${x(fr.drainFactor)}`, `${fa.drainS.toFixed(2)} s = ${x(fa.drainFactor)}`, "loses it", none, none, ">= 100x faster than accrued"],
+  ["door latency during drain p50 / p99, ms", door(fr), door(fa), "-", none, none, "p99 < 100 ms"],
 ];
-console.log(`\nbench:e2e  (samples: live ${live.samples}, outage ${fill.samples}; baseline ${baseline.samples}; received ${received}, duplicates dropped ${duplicates}, baseline received ${baselineReceived})`);
-console.log(["metric", "edge-agent", "naive JSON/QoS1", "note"].join(" | "));
-console.log(["---", "---", "---", "---"].join(" | "));
+const a = analytics;
+const snap = { warmUp: a.warm.snapshots, live: a.live.snapshots - a.warm.snapshots, outage: a.fill.snapshots - a.live.snapshots, total: a.stop.snapshots };
+const diag = a.consumed.diagnoses;
+const lastDiag = diag[diag.length - 1] as { zone?: string; diagnosis?: { fault: string; confidence: number; axis?: string } } | undefined;
+
+console.log(
+  `\nbench:e2e  (sensor samples: raw live ${raw.live.samples}, outage ${raw.fill.samples}; analytics live ${a.live.samples}, outage ${a.fill.samples}; ` +
+    `baseline ${baseline.samples}, baseline messages received ${baselineReceived}; ` +
+    `received raw ${raw.consumed.received}/${raw.stop.uplinkRecords}, analytics ${a.consumed.received}/${a.stop.uplinkRecords} samples+events, duplicates dropped ${raw.consumed.duplicates}/${a.consumed.duplicates})`,
+);
+console.log(["metric", "raw", "analytics", "naive JSON/QoS1", "baseline / raw", "baseline / analytics", "target"].join(" | "));
+console.log(Array(7).fill("---").join(" | "));
 for (const r of rows) console.log(r.join(" | "));
-console.log(`\nbacklog: ${fill.frames} frames, ${(fill.queuedBytes / 1e6).toFixed(1)} MB queued in SQLite; filled in ${(fill.fillMs / 1000).toFixed(1)} s`);
+console.log(`\nagent event-loop lag during the drain p99/max, ms: raw ${ms(fr.loopLagP99Ms)}/${ms(fr.loopLagMaxMs)}, analytics ${ms(fa.loopLagP99Ms)}/${ms(fa.loopLagMaxMs)}`);
+console.log(`backlog: raw ${fr.backlogFrames} frames, ${(fr.backlogBytes / 1e6).toFixed(1)} MB queued in SQLite, filled in ${fr.fillS.toFixed(1)} s; analytics ${fa.backlogFrames} frames, ${(fa.backlogBytes / 1e6).toFixed(2)} MB, filled in ${fa.fillS.toFixed(1)} s`);
+console.log(
+  `analytics: ${a.stop.windows} windows; records emitted by the processor ${JSON.stringify(a.stop.emitted)}; ` +
+    `raw snapshots sent: ${snap.total} (warm-up ${snap.warmUp}, live ${snap.live}, outage ${snap.outage}); ` +
+    `diagnosis events received ${diag.length}, last: zone ${lastDiag?.zone}, ${lastDiag?.diagnosis?.fault} (confidence ${lastDiag?.diagnosis?.confidence}, axis ${lastDiag?.diagnosis?.axis})`,
+);
+console.log(`frame payload bytes received over the whole run (warm-up, live, outage): raw ${JSON.stringify(raw.consumed.payloadBytes)}; analytics ${JSON.stringify(a.consumed.payloadBytes)}`);
+
+const resultFile = join(import.meta.dirname, "result.json");
+const strip = (r: AgentRun) => ({
+  ...r,
+  consumed: { received: r.consumed.received, duplicates: r.consumed.duplicates, doorEvents: r.consumed.doorLatency.length, diagnoses: r.consumed.diagnoses.length, payloadBytes: r.consumed.payloadBytes },
+});
+writeFileSync(
+  resultFile,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      settings: { liveS: LIVE_S, outageS: OUTAGE_S, baselineS: BASELINE_S, nodeFlags: NODE_FLAGS },
+      figures: { raw: fr, analytics: fa, baseline: b },
+      snapshots: snap,
+      lastDiagnosis: lastDiag,
+      runs: { raw: strip(raw), analytics: strip(analytics), baseline: { ...baseline, received: baselineReceived } },
+    },
+    null,
+    1,
+  ) + "\n",
+);
+console.error(`wrote ${resultFile}`);
 
 await sub.endAsync(true);
-await agentProxy.close();
 await baselineProxy.close();
 await broker.stop();
 rmSync(dir, { recursive: true, force: true });

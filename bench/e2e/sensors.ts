@@ -1,6 +1,6 @@
 // Emulated sensors for the benchmark: a three-axis accelerometer at 3,200 Hz (ADXL345 full-resolution counts,
-// 3.9 mg/LSB, datasheet table 1) on a machine with a running-speed tone and bearing noise, and temperature
-// sensors at 1 Hz drifting around a cold-room set point in 0.01 degC counts.
+// 3.9 mg/LSB, datasheet table 1) on a motor at 1,796 rpm whose drive-end bearing (SKF 6205) has an outer-race
+// defect, and temperature sensors at 1 Hz drifting around a cold-room set point in 0.01 degC counts.
 import { Priority, type BlockRecord, type SampleRecord, type StreamInfo } from "../../agent/model.js";
 
 export const VIB_RATE = 3200;
@@ -32,21 +32,39 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** The emulated motor: shaft speed and drive-end bearing (SKF 6205: 9 balls, 0.3126 in balls on a 1.537 in pitch). */
+export const SHAFT_RPM = 1796;
+export const BEARING_6205 = { balls: 9, ballDiameter: 0.3126, pitchDiameter: 1.537, contactAngleDeg: 0 };
+/** Ball-pass frequency of the outer race: n/2 (1 - d/D) x shaft Hz, about 107 Hz here. */
+export const BPFO_HZ = (BEARING_6205.balls / 2) * (1 - BEARING_6205.ballDiameter / BEARING_6205.pitchDiameter) * (SHAFT_RPM / 60);
+/** Each ball hitting the spall rings a structural resonance that dies out within a few milliseconds. */
+const RESONANCE_HZ = 1150;
+const RING_DECAY_S = 0.0015;
+
 export class VibrationSim {
   private n = 0;
   private readonly rand = rng(1);
+  private lastImpact = -Infinity;
+  private nextImpact = 0;
 
   /** The next `count` samples as a block starting at t0. */
   block(t0: number, count: number): BlockRecord {
     const ch = [new Int32Array(count), new Int32Array(count), new Int32Array(count)];
+    const shaft = (2 * Math.PI * SHAFT_RPM) / 60;
     for (let i = 0; i < count; i++, this.n++) {
       const t = this.n / VIB_RATE;
-      const tone = Math.sin(2 * Math.PI * 24.7 * t);
-      const bearing = Math.sin(2 * Math.PI * 161.3 * t);
+      if (t >= this.nextImpact) {
+        this.lastImpact = this.nextImpact;
+        // The rolling elements slip a little: impacts are not exactly periodic.
+        this.nextImpact += (1 + (this.rand() - 0.5) * 0.02) / BPFO_HZ;
+      }
+      const since = t - this.lastImpact;
+      const ring = Math.exp(-since / RING_DECAY_S) * Math.sin(2 * Math.PI * RESONANCE_HZ * since);
       const noise = () => (this.rand() - 0.5) * 6;
-      ch[0][i] = Math.round(40 * tone + 6 * bearing + noise());
-      ch[1][i] = Math.round(25 * Math.cos(2 * Math.PI * 24.7 * t) + 4 * bearing + noise());
-      ch[2][i] = Math.round(256 + 10 * tone + noise());
+      // Running-speed tone of slight unbalance (about 2 mm/s RMS: ISO 10816-3 zone B for a group 2 machine).
+      ch[0][i] = Math.round(14 * Math.sin(shaft * t) + 30 * ring + noise());
+      ch[1][i] = Math.round(9 * Math.cos(shaft * t) + 18 * ring + noise());
+      ch[2][i] = Math.round(256 + 4 * Math.sin(shaft * t) + 8 * ring + noise());
     }
     return { kind: "block", stream: vibStream.name, t0, rateHz: VIB_RATE, channels: ch };
   }
