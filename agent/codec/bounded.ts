@@ -73,3 +73,97 @@ function enforce(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: nu
   }
   return out;
 }
+
+export interface KeptPoints {
+  times: number[];
+  values: number[][];
+}
+
+/**
+ * Grid variant for readings at strictly increasing times: kept points sit on a grid of the median interval from
+ * the first reading (t0 + m * G) and take any integer value that keeps every reading in range. Kept times then
+ * code as small multiples of G instead of jittered milliseconds, and free values let lines run longer than
+ * lines through original points. Returns undefined where it cannot apply (the caller falls back to swingingDoor).
+ */
+export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], heartbeatMs: number): KeptPoints | undefined {
+  const n = t.length;
+  if (n < 3) return undefined;
+  const gaps: number[] = [];
+  for (let i = 1; i < n; i++) {
+    if (!(t[i] > t[i - 1])) return undefined;
+    gaps.push(t[i] - t[i - 1]);
+  }
+  gaps.sort((a, b) => a - b);
+  const G = gaps[gaps.length >> 1];
+  const maxSteps = Math.min(4096, Math.floor(heartbeatMs / G));
+  if (maxSteps < 1) return undefined;
+  const C = channels.length;
+
+  /** The longest line from the anchor that some integer end value keeps within bounds, and those end values. */
+  const longest = (ga: number, va: number[], p: number): { g: number; lo: number[]; hi: number[]; next: number } | undefined => {
+    let best: { g: number; lo: number[]; hi: number[]; next: number } | undefined;
+    for (let step = 1; step <= maxSteps; step++) {
+      const gb = ga + step * G;
+      let q = p;
+      while (q < n && t[q] <= gb) q++;
+      if (q === p) continue; // nothing to cover yet: a longer line is free
+      const los: number[] = [];
+      const his: number[] = [];
+      for (let c = 0; c < C; c++) {
+        let lo = -Infinity;
+        let hi = Infinity;
+        const x = channels[c];
+        const e = bounds[c] * (1 - 1e-9);
+        for (let j = p; j < q; j++) {
+          const k = (gb - ga) / (t[j] - ga);
+          lo = Math.max(lo, va[c] + (x[j] - e - va[c]) * k);
+          hi = Math.min(hi, va[c] + (x[j] + e - va[c]) * k);
+        }
+        // A kept point also stays within the bound of the last reading it covers: anchors never drift off the data.
+        let a = Math.ceil(Math.max(lo, x[q - 1] - e));
+        let b = Math.floor(Math.min(hi, x[q - 1] + e));
+        // The consumer's own interpolation has the last word (float rounding at the edges).
+        const fits = (v: number) => {
+          for (let j = p; j < q; j++) if (Math.abs(interpolate(ga, va[c], gb, v, t[j]) - x[j]) > bounds[c]) return false;
+          return true;
+        };
+        while (a <= b && !fits(a)) a++;
+        while (b >= a && !fits(b)) b--;
+        if (a > b) return best;
+        los.push(a);
+        his.push(b);
+      }
+      best = { g: gb, lo: los, hi: his, next: q };
+      if (q === n) break;
+    }
+    return best;
+  };
+
+  const times = [t[0]];
+  const values = Array.from({ length: C }, (_, c) => [channels[c][0]]);
+  let ga = t[0];
+  let va = values.map((v) => v[0]);
+  let p = 1; // first reading after the anchor
+  while (p < n) {
+    const seg = longest(ga, va, p);
+    if (!seg) return undefined;
+    // End values to try: the one nearest the previous kept value (cheapest to code), the last reading, the middle.
+    const clamp = (v: number, c: number) => Math.min(seg.hi[c], Math.max(seg.lo[c], v));
+    const candidates = [va.map((v, c) => clamp(v, c)), va.map((_, c) => clamp(channels[c][seg.next - 1], c)), va.map((_, c) => clamp(Math.round((seg.lo[c] + seg.hi[c]) / 2), c))];
+    let v = candidates[0];
+    if (seg.next < n) {
+      // One step of lookahead: the end value that lets the next line run furthest.
+      let reach = -1;
+      for (const cand of candidates) {
+        const r = longest(seg.g, cand, seg.next)?.next ?? -1;
+        if (r > reach) [reach, v] = [r, cand];
+      }
+    }
+    times.push(seg.g);
+    v.forEach((x, c) => values[c].push(x));
+    ga = seg.g;
+    va = v;
+    p = seg.next;
+  }
+  return { times, values };
+}

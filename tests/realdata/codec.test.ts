@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame } from "../../agent/codec/index.js";
 import { encodeIrregularSeries, encodeRegularSeries } from "../../agent/codec/files.js";
-import { interpolate } from "../../agent/codec/bounded.js";
+import { worstError } from "../codec/bounded-check.js";
 import { listDataFiles, loadTemperature, loadVibration, TEMPERATURE_RESOLUTION } from "../../bench/codec/datasets.js";
 
 const files = listDataFiles(); // throws (fails the suite) when ../shared/data is missing
@@ -39,17 +39,7 @@ describe.each(files.temperature)("temperature %s", (file) => {
   it("bounded error 0.05 degC holds on every point", () => {
     const [f] = encodeIrregularSeries(s.times, s.counts, { stream: s.name, channel, maxError: 0.05, heartbeatMs: 3_600_000 });
     const d = decodeFrame(f.bytes);
-    let j = 0;
-    let worst = 0;
-    for (let i = 0; i < s.times.length; i++) {
-      if (j < d.count && d.times[j] === s.times[i] && d.channels[0].counts[j] === s.counts[i]) {
-        j++;
-        continue;
-      }
-      const v = interpolate(d.times[j - 1], d.channels[0].counts[j - 1], d.times[j], d.channels[0].counts[j], s.times[i]);
-      worst = Math.max(worst, Math.abs(v - s.counts[i]) * TEMPERATURE_RESOLUTION);
-    }
-    expect(j).toBe(d.count);
+    const worst = worstError(s.times, s.counts, d) * TEMPERATURE_RESOLUTION;
     expect(worst).toBeLessThanOrEqual(0.05 + 1e-12);
   });
 });
