@@ -2,11 +2,11 @@
 // through codec, store and uplink to a local Mosquitto and a decoding, de-duplicating subscriber, in two agent
 // configurations one after the other ("raw": every vibration sample streamed losslessly; "analytics": the vibration
 // processor on the gateway, as a motor stream runs in the product); beside them, in the same run, the naive baseline
-// (one JSON message per sample at QoS 1). Prints one table and writes bench/e2e/result.json.
+// (one JSON message per sample at QoS 1). Prints one table and writes bench/results/e2e.json (git-ignored).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface, type Interface } from "node:readline";
 import mqtt from "mqtt";
@@ -229,7 +229,8 @@ console.log(
 );
 console.log(`frame payload bytes received over the whole run (warm-up, live, outage): raw ${JSON.stringify(raw.consumed.payloadBytes)}; analytics ${JSON.stringify(a.consumed.payloadBytes)}`);
 
-const resultFile = join(import.meta.dirname, "result.json");
+const resultFile = join(import.meta.dirname, "..", "results", "e2e.json");
+mkdirSync(dirname(resultFile), { recursive: true });
 const strip = (r: AgentRun) => ({
   ...r,
   consumed: { received: r.consumed.received, duplicates: r.consumed.duplicates, doorEvents: r.consumed.doorLatency.length, diagnoses: r.consumed.diagnoses.length, payloadBytes: r.consumed.payloadBytes },
