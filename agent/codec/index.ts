@@ -17,3 +17,4 @@ export type {
   RegularInput,
   SeriesKind,
 } from "./frame-types.js";
+export { Deduplicator, type DeduplicatorOptions } from "./dedup.js";
