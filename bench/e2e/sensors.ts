@@ -2,6 +2,7 @@
 // 3.9 mg/LSB, datasheet table 1) on a motor at 1,796 rpm whose drive-end bearing (SKF 6205) has an outer-race
 // defect, and temperature sensors at 1 Hz drifting around a cold-room set point in 0.01 degC counts.
 import { Priority, type BlockRecord, type SampleRecord, type StreamInfo } from "../../agent/model.js";
+import { seededRandom } from "../../drivers/seeded-random.js";
 
 export const VIB_RATE = 3200;
 export const TEMP_SENSORS = 100;
@@ -20,17 +21,7 @@ export const tempStreams: StreamInfo[] = Array.from({ length: TEMP_SENSORS }, (_
   priority: Priority.periodic,
 }));
 
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** The emulated motor: shaft speed and drive-end bearing (SKF 6205: 9 balls, 0.3126 in balls on a 1.537 in pitch). */
 export const SHAFT_RPM = 1796;

@@ -2,6 +2,7 @@
 // recorded log of open/close intervals. Edges carry their own timestamps, so tests can run in virtual time.
 import type { NowMs } from "../types.js";
 import type { GpioEdge, GpioLine, Level } from "./line.js";
+import { seededRandom } from "../seeded-random.js";
 
 export interface BounceOptions {
   /** Bounce pairs (back to the old level and forward again) after the first edge. */
@@ -16,17 +17,7 @@ export interface OpenInterval {
   closeAt: number;
 }
 
-/** Small seeded PRNG (mulberry32) so bounce patterns are reproducible; drivers cannot use test libraries. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Edges of one real transition to `level` at `t`: the leading edge, then bounce pairs within `spanMs`, ending at `level`. */
 export function bounceEdges(level: Level, t: number, opts: BounceOptions = {}, rnd: () => number = Math.random): GpioEdge[] {

@@ -5,20 +5,11 @@ import { RoomState } from "../../agent/pipeline/room-state.js";
 import type { RuntimeContext } from "../../agent/runtime/context.js";
 import type { AgentConfig } from "../../config/schema/index.js";
 import type { BearingGeometry } from "../../agent/analytics/bearing.js";
+import { seededRandom } from "../../drivers/seeded-random.js";
 
 export const SKF_6205: BearingGeometry = { balls: 9, ballDiameter: 0.3126, pitchDiameter: 1.537, contactAngleDeg: 0 };
 
-/** Deterministic PRNG (mulberry32) so that "random" test signals are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 export function gaussian(n: number, sigma: number, seed = 1): Float64Array {
   const r = prng(seed);
