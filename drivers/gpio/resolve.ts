@@ -64,13 +64,19 @@ export function readSysfsChips(root = DEFAULT_SYSFS_ROOT): ChipInfo[] {
   });
 }
 
-/** `<chipdir>/device` links to the gpio device, whose name is gpiochipN (N = /dev/gpiochipN). */
+/**
+ * The /dev/gpiochipN index of a sysfs chip. `<chipdir>/device` links to the gpio device itself on older kernels
+ * (its name is gpiochipN); since Linux 6.x it links to the parent device (a pinctrl or gpio-sim platform device),
+ * whose directory holds the gpio device as a `gpiochipN` child. A parent with several chips is ambiguous: undefined.
+ */
 function deviceIndex(dir: string): number | undefined {
   const link = join(dir, "device");
   if (!existsSync(link)) return undefined;
   try {
-    const m = /^gpiochip(\d+)$/.exec(basename(readlinkSync(link)));
-    return m ? Number(m[1]) : undefined;
+    const own = /^gpiochip(\d+)$/.exec(basename(readlinkSync(link)));
+    if (own) return Number(own[1]);
+    const children = readdirSync(link).filter((d) => /^gpiochip\d+$/.test(d));
+    return children.length === 1 ? Number(children[0].slice("gpiochip".length)) : undefined;
   } catch {
     return undefined;
   }

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseGpiodetect, readSysfsChips, resolveLine } from "../../drivers/gpio/resolve.js";
 import { fakeSysfs, removeTempDirs } from "./helpers.js";
@@ -55,6 +58,27 @@ describe("line resolution from a sysfs tree", () => {
   it("a gpio-sim chip with a high base (kernel test setup) resolves by label", () => {
     const chips = readSysfsChips(fakeSysfs([{ base: 1008, label: "gpio-sim.0-node0", ngpio: 16, index: 0 }]));
     expect(resolveLine({ chip: "gpio-sim.0-node0", offset: 5 }, chips).sysfsNumber).toBe(1013);
+  });
+
+  it("on Linux 6.x, where the device link names the parent, the index comes from its gpiochipN child", () => {
+    // gpio-sim as the kernel suite sees it: bases handed out downwards, so base order is not /dev order.
+    const top = mkdtempSync(join(tmpdir(), "sysfs6-"));
+    const root = join(top, "class", "gpio");
+    const chip = (base: number, label: string, parent: string, index: number) => {
+      const dev = join(top, "devices", parent);
+      mkdirSync(join(dev, `gpiochip${index}`), { recursive: true });
+      const dir = join(root, `gpiochip${base}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "base"), `${base}\n`);
+      writeFileSync(join(dir, "label"), `${label}\n`);
+      writeFileSync(join(dir, "ngpio"), "8\n");
+      symlinkSync(dev, join(dir, "device"));
+    };
+    chip(1016, "decoy", "gpio-sim.0", 0);
+    chip(1008, "door-bank", "gpio-sim.1", 1);
+    const chips = readSysfsChips(root);
+    expect(resolveLine({ chip: 1, offset: 2 }, chips)).toMatchObject({ sysfsNumber: 1010 });
+    expect(resolveLine({ chip: 0, offset: 2 }, chips)).toMatchObject({ sysfsNumber: 1018 });
   });
 
   it("clear answers for a power pin, an unknown chip, an offset beyond the chip, and BCM on a non-Pi board", () => {
