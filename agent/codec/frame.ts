@@ -3,7 +3,7 @@ import { ByteReader, ByteWriter } from "./bytes.js";
 import { gridDoor, swingingDoor } from "./bounded.js";
 import { crc32 } from "./crc32.js";
 import { FrameError } from "./errors.js";
-import { RangeDecoder, RangeEncoder } from "./range-coder.js";
+import { RangeDecoder, RangeEncoder, MAX_IMPLIED_ZEROS } from "./range-coder.js";
 import { decodeTimes, encodeTimes, planTimes, type TimeMode } from "./timestamps.js";
 import { decodeValues, encodeValues, MAX_COUNT, type PredictorName } from "./values.js";
 import {
@@ -332,7 +332,7 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
     decodeValues(dec, count, ch.counts, chosen);
     frame.predictors.push(chosen);
   }
-  if (dec.overrun() > 5) throw new FrameError("truncated frame: payload ended before its samples");
+  if (dec.overrun() > MAX_IMPLIED_ZEROS) throw new FrameError("truncated frame: payload ended before its samples");
   return frame;
 }
 

@@ -6,6 +6,8 @@ const TOP = 2 ** 24;
 const PROB_BITS = 11;
 export const PROB_ONE = 1 << PROB_BITS;
 const PROB_INIT = PROB_ONE >>> 1;
+/** Trailing zero bytes the encoder may leave out; the decoder supplies them (see RangeDecoder.overrun). */
+export const MAX_IMPLIED_ZEROS = 5;
 
 /** A set of adaptive bit probabilities; `shift` is the adaptation rate (4: fast, for short frames). */
 export function newProbs(n: number): Uint16Array {
@@ -94,8 +96,11 @@ export class RangeEncoder {
       }
     }
     for (let i = 0; i < 5; i++) this.shiftLow();
+    // The decoder reads exactly as many bytes as were written, so each dropped zero is one byte it reads past the
+    // payload; it takes more than MAX_IMPLIED_ZEROS as a truncated frame. A long run of zero residuals can end in
+    // more zero bytes than that: keep the rest.
     let end = this.n;
-    while (end > 0 && this.out[end - 1] === 0) end--;
+    while (end > 0 && this.out[end - 1] === 0 && this.n - end < MAX_IMPLIED_ZEROS) end--;
     return this.out.slice(0, end);
   }
 }
@@ -118,7 +123,7 @@ export class RangeDecoder {
     return this.pos < this.end ? this.buf[this.pos++] : (this.pos++, 0);
   }
 
-  /** Bytes read beyond the payload (implied zeros); more than 5 means the payload was too short for its content. */
+  /** Bytes read beyond the payload (implied zeros); more than MAX_IMPLIED_ZEROS means the payload was too short. */
   overrun(): number {
     return Math.max(0, this.pos - this.end);
   }
