@@ -65,6 +65,34 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+/**
+ * A vibration processor with `rpmFrom` takes the shaft speed from another stream (a Modbus register, a tachometer):
+ * a tap at the end of that stream's chain hands it the physical value of the stream's first channel.
+ */
+function wireShaftSpeed(config: AgentConfig, sourceStreams: StreamInfo[], processors: Map<string, Processor[]>): void {
+  for (const s of config.streams.filter((x) => x.enabled)) {
+    s.processors.forEach((p, i) => {
+      if (p.type !== "vibration" || !p.rpmFrom) return;
+      const vib = processors.get(s.name)?.[i] as (Processor & { setShaftRpm?(rpm: number): void }) | undefined;
+      const from = sourceStreams.find((x) => x.name === p.rpmFrom!.stream);
+      if (!vib?.setShaftRpm || !from) throw new Error(`streams "${s.name}": rpmFrom names "${p.rpmFrom.stream}", which is not a running stream`);
+      const ch = from.channels[0];
+      const tap: Processor = {
+        id: `shaft-speed:${from.name}->${s.name}`,
+        streams: [],
+        process(r, emit) {
+          if (r.kind === "sample" && r.stream === from.name && r.values.length > 0) {
+            const rpm = r.values[0] * ch.scale + ch.offset;
+            if (Number.isFinite(rpm) && rpm > 0) vib.setShaftRpm!(rpm);
+          }
+          emit(r);
+        },
+      };
+      processors.set(from.name, [...(processors.get(from.name) ?? []), tap]);
+    });
+  }
+}
+
 /** Samples per frame for derived periodic streams (vibration features: one sample per window). */
 const DERIVED_BATCH = 60;
 
@@ -129,6 +157,8 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     const info = own.find((i) => i.name === s.name) ?? own[0];
     processors.set(s.name, s.processors.map((p) => deps.createProcessor(p, info, ctx)));
   }
+
+  wireShaftSpeed(config, sourceStreams, processors);
 
   const agentStream: StreamInfo = { name: AGENT_STREAM, kind: "event", channels: [], priority: Priority.status };
   const allStreams = [agentStream, ...sourceStreams, ...[...processors.values()].flat().flatMap((p) => p.streams)];

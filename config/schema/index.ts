@@ -96,6 +96,11 @@ export const agentConfig = z
       if (first !== undefined) {
         ctx.addIssue({ code: "custom", path: ["streams", i, "name"], message: `duplicate stream name "${s.name}" (also streams[${first}].name)` });
       } else seen.set(s.name, i);
+      s.processors.forEach((p, j) => {
+        if (p.type === "vibration" && p.rpmFrom && !cfg.streams.some((o) => o.name === p.rpmFrom!.stream)) {
+          ctx.addIssue({ code: "custom", path: ["streams", i, "processors", j, "rpmFrom", "stream"], message: `expected the name of a configured stream, got "${p.rpmFrom.stream}"` });
+        }
+      });
       const sensor = s.sensor as { type: string; bus?: string };
       if (sensor.bus !== undefined) {
         const kind = sensor.type === "modbus" ? "serial" : "i2c";
