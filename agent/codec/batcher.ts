@@ -11,12 +11,17 @@ import { MAX_COUNT } from "./values.js";
 const TIME_LIMIT = 2 ** 47;
 
 interface OpenSamples {
+  /** Reserved when the batch opens, so a checkpoint of the open batch and the closed frame share it. */
+  seq: number;
+  dirty: boolean;
   untrusted: boolean;
   times: number[];
   values: number[][];
 }
 
 interface OpenBlock {
+  seq: number;
+  dirty: boolean;
   untrusted: boolean;
   t0: number;
   rateHz: number;
@@ -77,7 +82,8 @@ export class StreamBatcher {
     const out: Frame[] = [];
     const untrusted = r.untrusted === true;
     if (this.samples && this.samples.untrusted !== untrusted) out.push(...this.closeSamples());
-    this.samples ??= { untrusted, times: [], values: this.stream.channels.map(() => []) };
+    this.samples ??= { seq: this.nextSeq(), dirty: false, untrusted, times: [], values: this.stream.channels.map(() => []) };
+    this.samples.dirty = true;
     this.samples.times.push(r.t);
     // Counts are integers by contract; a float from a misbehaving source is rounded rather than lost.
     r.values.forEach((v, c) => this.samples!.values[c].push(Math.round(v)));
@@ -99,7 +105,8 @@ export class StreamBatcher {
       const contiguous = Math.abs(r.t0 - expected) <= 1.5 * (1000 / b.rateHz) + 1;
       if (r.gapBefore || b.untrusted !== untrusted || b.rateHz !== r.rateHz || !contiguous) out.push(...this.closeBlock());
     }
-    if (!this.block) this.block = { untrusted, t0: r.t0, rateHz: r.rateHz, values: r.channels.map(() => []), gapBefore: r.gapBefore };
+    if (!this.block) this.block = { seq: this.nextSeq(), dirty: false, untrusted, t0: r.t0, rateHz: r.rateHz, values: r.channels.map(() => []), gapBefore: r.gapBefore };
+    this.block.dirty = true;
     let offset = 0;
     while (offset < n) {
       const open = this.block!;
@@ -113,7 +120,7 @@ export class StreamBatcher {
       offset += take;
       if (open.values[0].length >= this.opts.batch) {
         out.push(...this.closeBlock());
-        if (offset < n) this.block = { untrusted, t0: r.t0 + (offset * 1000) / r.rateHz, rateHz: r.rateHz, values: r.channels.map(() => []) };
+        if (offset < n) this.block = { seq: this.nextSeq(), dirty: true, untrusted, t0: r.t0 + (offset * 1000) / r.rateHz, rateHz: r.rateHz, values: r.channels.map(() => []) };
       }
     }
     return out;
@@ -134,33 +141,56 @@ export class StreamBatcher {
     return [this.toFrame(enc, seq, untrusted, true)];
   }
 
+  /**
+   * The open batches as frames, without closing them: what a crash would otherwise lose. Only batches that changed
+   * since the last call; each carries the sequence number its closed frame will have, so the closed frame replaces it.
+   */
+  snapshot(): Frame[] {
+    const out: Frame[] = [];
+    if (this.samples?.dirty && this.samples.times.length) {
+      this.samples.dirty = false;
+      out.push(this.encodeSamples(this.samples));
+    }
+    if (this.block?.dirty && this.block.values[0].length) {
+      this.block.dirty = false;
+      out.push(this.encodeBlock(this.block));
+    }
+    return out;
+  }
+
   private closeSamples(): Frame[] {
     const s = this.samples;
     this.samples = undefined;
     if (!s || s.times.length === 0) return [];
-    const seq = this.nextSeq();
-    const enc = encodeFrame({
-      kind: "irregular",
-      stream: this.stream.name,
-      seq,
-      untrusted: s.untrusted,
-      channels: this.stream.channels,
-      times: s.times,
-      values: s.values,
-      ...(this.opts.maxError !== undefined ? { maxError: this.opts.maxError, heartbeatMs: this.opts.heartbeatS * 1000 } : {}),
-    });
-    return [this.toFrame(enc, seq, s.untrusted, false)];
+    return [this.encodeSamples(s)];
   }
 
   private closeBlock(): Frame[] {
     const b = this.block;
     this.block = undefined;
     if (!b || b.values[0].length === 0) return [];
-    const seq = this.nextSeq();
+    return [this.encodeBlock(b)];
+  }
+
+  private encodeSamples(s: OpenSamples): Frame {
+    const enc = encodeFrame({
+      kind: "irregular",
+      stream: this.stream.name,
+      seq: s.seq,
+      untrusted: s.untrusted,
+      channels: this.stream.channels,
+      times: s.times,
+      values: s.values,
+      ...(this.opts.maxError !== undefined ? { maxError: this.opts.maxError, heartbeatMs: this.opts.heartbeatS * 1000 } : {}),
+    });
+    return this.toFrame(enc, s.seq, s.untrusted, false);
+  }
+
+  private encodeBlock(b: OpenBlock): Frame {
     const enc = encodeFrame({
       kind: "regular",
       stream: this.stream.name,
-      seq,
+      seq: b.seq,
       untrusted: b.untrusted,
       channels: this.stream.channels,
       t0: b.t0,
@@ -168,7 +198,7 @@ export class StreamBatcher {
       values: b.values,
       ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}),
     });
-    return [this.toFrame(enc, seq, b.untrusted, false)];
+    return this.toFrame(enc, b.seq, b.untrusted, false);
   }
 
   private toFrame(enc: EncodedFrame, seq: number, untrusted: boolean, urgent: boolean): Frame {

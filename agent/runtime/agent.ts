@@ -34,7 +34,7 @@ export interface AgentDeps {
   createSource(stream: StreamConfig, ctx: RuntimeContext): Source;
   createProcessor(cfg: ProcessorConfig, stream: StreamInfo, ctx: RuntimeContext): Processor;
   createBatcher(stream: StreamInfo, opts: CodecOptions, nextSeq: () => number): FrameBatcher;
-  openStore(opts: { path: string; maxBytes: number; flushIntervalMs: number; commitEveryEvent: boolean; log: Logger; gatewayId: string }): StoreLike;
+  openStore(opts: AgentConfig["store"] & { log: Logger; gatewayId: string }): StoreLike;
   createUplink(opts: { config: AgentConfig["uplink"]; gatewayId: string; store: StoreLike; log: Logger }): UplinkLike;
   restampFrame(bytes: Uint8Array, deltaMs: number): Uint8Array;
   defaultGatewayId(): string;
@@ -165,7 +165,14 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   const codecOf = derivedCodecOptions(config);
 
   const store = deps.openStore({ ...config.store, path: isAbsolute(config.store.path) ? config.store.path : resolve(dataDir, config.store.path), log: log.child({ part: "store" }), gatewayId });
-  const sink = new BatcherSink(allStreams, (info, nextSeq) => deps.createBatcher(info, codecOf(info.name), nextSeq), store, clock.now, opts.onFrame);
+  const sink = new BatcherSink(
+    allStreams,
+    (info, nextSeq) => deps.createBatcher(info, codecOf(info.name), nextSeq),
+    store,
+    clock.now,
+    opts.onFrame,
+    config.store.checkpointOpenBatches,
+  );
 
   const pipeline = new Pipeline({ sources, processors, sink, log, clockTrusted: () => clock.trusted, now: clock.now });
 

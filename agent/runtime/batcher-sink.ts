@@ -7,12 +7,16 @@ import type { Sink } from "../pipeline/stages.js";
 export interface FrameBatcher {
   add(record: PipelineRecord): Frame[];
   flush(now: number, force?: boolean): Frame[];
+  /** The open batches that changed since the last call, as frames (they stay open). */
+  snapshot?(): Frame[];
 }
 
 export interface FrameSink {
   nextSeq(stream: string): number;
   put(frame: Frame): void;
   commit(): void;
+  /** Persists open batches with the next commit; a closed frame with the same stream and seq replaces each. */
+  checkpointOpen?(frames: Frame[]): void;
 }
 
 export type BatcherFactory = (stream: StreamInfo, nextSeq: () => number) => FrameBatcher;
@@ -34,6 +38,7 @@ export class BatcherSink implements Sink {
     private readonly store: FrameSink,
     private readonly now: () => number,
     private readonly onFrame?: (frame: Frame) => void,
+    private readonly checkpointOpen = false,
   ) {
     for (const s of streams) this.infos.set(s.name, s);
   }
@@ -42,10 +47,16 @@ export class BatcherSink implements Sink {
     this.put(this.batcher(record.stream).add(record));
   }
 
-  /** Closes frames that reached their age limit (or all, when forced) and commits what the store holds. */
+  /**
+   * Closes frames that reached their age limit (or all, when forced), hands the store a checkpoint of what is still
+   * being batched, and commits: after this, a power cut loses nothing accepted before it.
+   */
   tick(force = false): void {
     const now = this.now();
-    for (const b of this.batchers.values()) this.put(b.flush(now, force));
+    for (const b of this.batchers.values()) {
+      this.put(b.flush(now, force));
+      if (this.checkpointOpen && !force && b.snapshot && this.store.checkpointOpen) this.store.checkpointOpen(b.snapshot());
+    }
     this.store.commit();
   }
 

@@ -69,6 +69,11 @@ export interface FrameStore {
   ack(id: number): void;
   /** Rewrites the bytes of untrusted frames in place; fn returns the new bytes or null to leave a frame as is. */
   restampUntrusted(fn: (bytes: Uint8Array, frame: Frame) => Uint8Array | null): number;
+  /**
+   * Persists the batches still being filled (with the next grouped commit), so a power cut loses at most one flush
+   * interval of samples; each is replaced by its closed frame when that is put. Recovered as frames at the next open.
+   */
+  checkpointOpen(frames: Frame[]): void;
   /** Changes the page ceiling (undefined: none); lets a full disk "get space back" in tests and on resize. */
   setMaxPageCount(pages: number | undefined): void;
   /** Copies the WAL into the database file now (otherwise every 30 s and at close); updates the write meter. */
@@ -121,6 +126,7 @@ class SqliteFrameStore implements FrameStore {
   private readonly next = new Map<string, number>();
   private readonly dirtySeqs = new Set<string>();
   private pending: Pending[] = [];
+  private readonly openBatches = new Map<string, Frame>();
   private pendingBytes = 0;
   private readonly pendingAcks = new Map<number, number>();
   private readonly pinned = new Map<number, number>();
@@ -167,10 +173,16 @@ class SqliteFrameStore implements FrameStore {
     else this.schedule();
   }
 
+  checkpointOpen(frames: Frame[]): void {
+    if (this.closed || frames.length === 0) return;
+    for (const f of frames) this.openBatches.set(f.stream, f);
+    this.schedule();
+  }
+
   commit(): void {
     if (this.closed) return;
     this.clearTimer();
-    if (!this.pending.length && !this.pendingAcks.size && !this.dirtySeqs.size && !this.gaps.size) return;
+    if (!this.pending.length && !this.pendingAcks.size && !this.dirtySeqs.size && !this.gaps.size && !this.openBatches.size) return;
     const added = this.pending.length > 0 || this.gaps.size > 0;
     try {
       this.commitOnce();
@@ -364,6 +376,7 @@ class SqliteFrameStore implements FrameStore {
   }
 
   private loadState(): void {
+    this.recoverOpenBatches();
     const q = this.stmt("SELECT COUNT(*) AS n, COALESCE(SUM(length(bytes)), 0) AS b, COALESCE(MAX(id), 0) AS m FROM frames").get() as {
       n: number;
       b: number;
@@ -386,6 +399,30 @@ class SqliteFrameStore implements FrameStore {
       }
     }
     for (const s of this.next.keys()) this.dirtySeqs.add(s);
+  }
+
+  /** Batches that were being filled when the process died become frames: their samples were accepted. */
+  private recoverOpenBatches(): void {
+    const rows = this.stmt("SELECT * FROM open_frames").all() as {
+      stream: string;
+      seq: number;
+      priority: number;
+      untrusted: number;
+      codec: string;
+      samples: number;
+      t_first: number;
+      t_last: number;
+      bytes: Uint8Array;
+    }[];
+    if (!rows.length) return;
+    const insert = this.stmt(
+      "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,0,?,?,?,?,?,?,?)",
+    );
+    this.db.transaction(() => {
+      for (const r of rows) insert.run(r.stream, r.seq, r.priority, r.untrusted, r.codec, r.samples, r.t_first, r.t_last, this.now(), r.bytes);
+      this.stmt("DELETE FROM open_frames").run();
+    })();
+    this.log.info({ frames: rows.length, samples: rows.reduce((n, r) => n + r.samples, 0) }, "recovered the batches open at the last stop");
   }
 
   private quarantine(e: unknown, when: string): void {
@@ -437,7 +474,7 @@ class SqliteFrameStore implements FrameStore {
 
     // A commit that only forgets acknowledged frames need not wait for the medium: if a power cut undoes it,
     // those frames are sent once more and the consumer drops the duplicates. Anything new waits for the fsync.
-    const onlyAcks = this.pending.length === 0 && this.gaps.size === 0;
+    const onlyAcks = this.pending.length === 0 && this.gaps.size === 0 && this.openBatches.size === 0;
     this.db.pragma(`synchronous = ${onlyAcks ? "NORMAL" : "FULL"}`);
     // Gap records below take their numbers inside the transaction: reserve ahead for them too.
     for (const g of this.gaps.values()) this.reservation.cover(g.stream, (this.next.get(g.stream) ?? this.reservation.bound(g.stream)) + this.gaps.size);
@@ -445,6 +482,12 @@ class SqliteFrameStore implements FrameStore {
     this.db.transaction(() => {
       const del = this.stmt("DELETE FROM frames WHERE id = ?");
       for (const id of this.pendingAcks.keys()) del.run(id);
+      const upOpen = this.stmt(
+        "INSERT OR REPLACE INTO open_frames (stream, seq, priority, untrusted, codec, samples, t_first, t_last, bytes) VALUES (?,?,?,?,?,?,?,?,?)",
+      );
+      for (const f of this.openBatches.values()) upOpen.run(f.stream, f.seq, f.priority, f.untrusted ? 1 : 0, f.codec, f.samples, f.tFirst, f.tLast, f.bytes);
+      const closeOpen = this.stmt("DELETE FROM open_frames WHERE stream = ? AND seq = ?");
+      for (const p of this.pending) closeOpen.run(p.frame.stream, p.frame.seq);
       for (const p of this.pending) {
         const need = frameSize(p.frame);
         if (queuedBytes + need > this.opts.maxBytes) {
@@ -472,6 +515,7 @@ class SqliteFrameStore implements FrameStore {
     }
     this.pending = [];
     this.pendingBytes = 0;
+    this.openBatches.clear();
     this.pendingAcks.clear();
     this.dirtySeqs.clear();
     this.gaps = new Map();

@@ -18,6 +18,19 @@ CREATE TABLE IF NOT EXISTS frames (
 CREATE INDEX IF NOT EXISTS frames_evict ON frames (priority DESC, id);
 CREATE TABLE IF NOT EXISTS seqs (stream TEXT PRIMARY KEY, next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS drops (reason TEXT PRIMARY KEY, frames INTEGER NOT NULL, samples INTEGER NOT NULL);
+-- The batch each stream is still filling, as a frame with the sequence number its closed frame will take. Replaced
+-- at every commit, deleted when that frame is stored; after a crash it is recovered as a frame of its own.
+CREATE TABLE IF NOT EXISTS open_frames (
+  stream TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  untrusted INTEGER NOT NULL,
+  codec TEXT NOT NULL,
+  samples INTEGER NOT NULL,
+  t_first REAL NOT NULL,
+  t_last REAL NOT NULL,
+  bytes BLOB NOT NULL
+);
 `;
 
 /** Per-row bookkeeping SQLite adds beyond the payload (row header, index entry, columns); used for the byte bound. */
