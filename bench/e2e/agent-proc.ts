@@ -97,6 +97,11 @@ function step(): void {
 function flushAll(force: boolean): void {
   for (const b of batchers.values()) for (const f of b.flush(dataT, force)) store.put(f);
 }
+/** What the runtime does with every grouped commit (store.checkpointOpenBatches, on by default). */
+function checkpointOpen(): void {
+  for (const b of batchers.values()) store.checkpointOpen(b.snapshot());
+}
+let lastCheckpoint = 0;
 
 function drained(): Promise<void> {
   return new Promise((resolve) => {
@@ -142,6 +147,10 @@ async function live(seconds: number): Promise<object> {
     const timer = setInterval(() => {
       while (dataT + 100 <= Date.now()) step();
       flushAll(false);
+      if (dataT - lastCheckpoint >= 1000) {
+        checkpointOpen();
+        lastCheckpoint = dataT;
+      }
       if (Date.now() >= end) {
         clearInterval(timer);
         resolve();
@@ -171,7 +180,10 @@ async function fill(seconds: number): Promise<object> {
   for (let i = 0; i < steps; i++) {
     step();
     flushAll(false);
-    if (i % 10 === 9) store.commit(); // one grouped commit per second of data, as in real time
+    if (i % 10 === 9) {
+      checkpointOpen();
+      store.commit(); // one grouped commit per second of data, as in real time
+    }
     if (i % 100 === 99) await new Promise((r) => setImmediate(r));
   }
   flushAll(true);
