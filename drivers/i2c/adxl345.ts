@@ -5,6 +5,7 @@ import type { DriverClock } from "./clock.js";
 import { axisChannels, nearestRate, signed16, type AccelDriver, type AccelOptions, type AccelStats, type Axis } from "./driver.js";
 import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
+import { idRegisterIs } from "./identify.js";
 
 export const ADXL345_ADDRESSES = [0x53, 0x1d];
 
@@ -98,10 +99,6 @@ export class Adxl345 implements AccelDriver {
   }
 }
 
-export async function identifyAdxl345(bus: SmbusPort, address: number): Promise<boolean> {
-  try {
-    return (await bus.readByte(address, REG.devid)) === ADXL345_DEVID;
-  } catch {
-    return false;
-  }
+export function identifyAdxl345(bus: SmbusPort, address: number): Promise<boolean> {
+  return idRegisterIs(bus, address, REG.devid, ADXL345_DEVID);
 }

@@ -12,6 +12,7 @@ import type { DriverClock } from "./clock.js";
 import type { PeriodicDriver } from "./driver.js";
 import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
+import { idRegisterIs } from "./identify.js";
 
 export const BME280_ADDRESSES = [0x76, 0x77];
 
@@ -98,10 +99,6 @@ export class Bme280 implements PeriodicDriver {
   }
 }
 
-export async function identifyBme280(bus: SmbusPort, address: number): Promise<boolean> {
-  try {
-    return (await bus.readByte(address, REG.id)) === BME280_CHIP_ID;
-  } catch {
-    return false;
-  }
+export function identifyBme280(bus: SmbusPort, address: number): Promise<boolean> {
+  return idRegisterIs(bus, address, REG.id, BME280_CHIP_ID);
 }

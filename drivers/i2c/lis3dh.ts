@@ -5,6 +5,7 @@ import type { DriverClock } from "./clock.js";
 import { axisChannels, nearestRate, signed16, type AccelDriver, type AccelOptions, type AccelStats, type Axis } from "./driver.js";
 import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
+import { idRegisterIs } from "./identify.js";
 
 export const LIS3DH_ADDRESSES = [0x18, 0x19];
 
@@ -99,10 +100,6 @@ export class Lis3dh implements AccelDriver {
   }
 }
 
-export async function identifyLis3dh(bus: SmbusPort, address: number): Promise<boolean> {
-  try {
-    return (await bus.readByte(address, REG.whoAmI)) === LIS3DH_WHO_AM_I;
-  } catch {
-    return false;
-  }
+export function identifyLis3dh(bus: SmbusPort, address: number): Promise<boolean> {
+  return idRegisterIs(bus, address, REG.whoAmI, LIS3DH_WHO_AM_I);
 }

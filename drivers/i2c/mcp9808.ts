@@ -5,6 +5,7 @@ import type { DriverClock } from "./clock.js";
 import type { PeriodicDriver } from "./driver.js";
 import { onBus } from "./errors.js";
 import type { SmbusPort } from "./port.js";
+import { quietly } from "./identify.js";
 
 export const MCP9808_ADDRESSES = [0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f];
 
@@ -58,12 +59,10 @@ export class Mcp9808 implements PeriodicDriver {
   }
 }
 
-export async function identifyMcp9808(bus: SmbusPort, address: number): Promise<boolean> {
-  try {
+export function identifyMcp9808(bus: SmbusPort, address: number): Promise<boolean> {
+  return quietly(async () => {
     const m = swap(await bus.readWord(address, MCP9808_MANUFACTURER));
     const d = swap(await bus.readWord(address, MCP9808_DEVICE));
     return m === MCP9808_MANUFACTURER_ID && d >> 8 === MCP9808_DEVICE_ID;
-  } catch {
-    return false;
-  }
+  });
 }

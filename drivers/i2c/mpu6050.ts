@@ -5,6 +5,7 @@ import type { DriverClock } from "./clock.js";
 import { axisChannels, signed16, type AccelDriver, type AccelOptions, type AccelStats, type Axis } from "./driver.js";
 import { onBus, readBlockExact } from "./errors.js";
 import type { SmbusPort } from "./port.js";
+import { idRegisterIs } from "./identify.js";
 
 export const MPU6050_ADDRESSES = [0x68, 0x69];
 
@@ -116,10 +117,6 @@ export class Mpu6050 implements AccelDriver {
   }
 }
 
-export async function identifyMpu6050(bus: SmbusPort, address: number): Promise<boolean> {
-  try {
-    return ((await bus.readByte(address, REG.whoAmI)) & 0x7e) === MPU6050_WHO_AM_I;
-  } catch {
-    return false;
-  }
+export function identifyMpu6050(bus: SmbusPort, address: number): Promise<boolean> {
+  return idRegisterIs(bus, address, REG.whoAmI, MPU6050_WHO_AM_I, 0x7e);
 }

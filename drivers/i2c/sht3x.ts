@@ -5,6 +5,7 @@ import type { DriverClock } from "./clock.js";
 import type { PeriodicDriver } from "./driver.js";
 import type { RawI2cPort } from "./port.js";
 import { readWords, sendCommand } from "./sensirion.js";
+import { quietly } from "./identify.js";
 
 export const SHT3X_ADDRESSES = [0x44, 0x45];
 
@@ -66,12 +67,10 @@ export class Sht3x implements PeriodicDriver {
 }
 
 /** Safe probe: the status read is a read-only command and its CRC identifies a Sensirion chip. */
-export async function identifySht3x(bus: RawI2cPort, address: number, clock: DriverClock): Promise<boolean> {
-  try {
+export function identifySht3x(bus: RawI2cPort, address: number, clock: DriverClock): Promise<boolean> {
+  return quietly(async () => {
     await sendCommand(bus, address, SHT3X_READ_STATUS);
     await readWords(bus, address, 1, clock, 0);
     return true;
-  } catch {
-    return false;
-  }
+  });
 }

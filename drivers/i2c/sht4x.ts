@@ -4,6 +4,7 @@ import type { DriverClock } from "./clock.js";
 import type { PeriodicDriver } from "./driver.js";
 import type { RawI2cPort } from "./port.js";
 import { readWords, sendCommand } from "./sensirion.js";
+import { quietly } from "./identify.js";
 
 export const SHT4X_ADDRESSES = [0x44, 0x45, 0x46];
 
@@ -61,11 +62,9 @@ async function readSerial(bus: RawI2cPort, address: number, clock: DriverClock):
 }
 
 /** Safe probe: the serial number read is read-only and CRC-protected. */
-export async function identifySht4x(bus: RawI2cPort, address: number, clock: DriverClock): Promise<boolean> {
-  try {
+export function identifySht4x(bus: RawI2cPort, address: number, clock: DriverClock): Promise<boolean> {
+  return quietly(async () => {
     await readSerial(bus, address, clock);
     return true;
-  } catch {
-    return false;
-  }
+  });
 }

@@ -5,6 +5,7 @@ import type { DriverClock } from "./clock.js";
 import type { PeriodicDriver } from "./driver.js";
 import { onBus } from "./errors.js";
 import type { SmbusPort } from "./port.js";
+import { quietly } from "./identify.js";
 
 export const TMP102_ADDRESSES = [0x48, 0x49, 0x4a, 0x4b];
 
@@ -69,10 +70,6 @@ export function looksLikeTmp102Config(cfg: number): boolean {
   return (cfg & 0x6000) === 0x6000 && (cfg & 0x000f) === 0;
 }
 
-export async function identifyTmp102(bus: SmbusPort, address: number): Promise<boolean> {
-  try {
-    return looksLikeTmp102Config(swap(await bus.readWord(address, TMP102_CONFIG)));
-  } catch {
-    return false;
-  }
+export function identifyTmp102(bus: SmbusPort, address: number): Promise<boolean> {
+  return quietly(async () => looksLikeTmp102Config(swap(await bus.readWord(address, TMP102_CONFIG))));
 }
