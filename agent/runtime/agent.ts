@@ -199,11 +199,11 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   };
   clock.on("change", onClock);
 
-  let lastTick = Date.now();
+  // Health is judged on the monotonic clock: an NTP step must not make a live pipeline look stalled.
+  let lastTick = performance.now();
   let storeOk = true;
   const tickTimer = setInterval(() => {
-    lastTick = Date.now();
-    clock.check();
+    lastTick = performance.now();
     pipeline.tick();
     try {
       sink.tick();
@@ -214,10 +214,12 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     }
   }, Math.max(100, Math.min(1000, config.store.flushIntervalMs || 1000)));
 
+  const clockTimer = setInterval(() => clock.check(), config.clock.checkIntervalMs);
   const statusTimer = setInterval(() => {
     systemEvent("status", { sources: pipeline.sourceStatus(), store: store.stats(), uplink: uplink?.status() });
   }, 60_000);
   tickTimer.unref?.();
+  clockTimer.unref?.();
   statusTimer.unref?.();
 
   const uplink = opts.noUplink ? undefined : deps.createUplink({ config: config.uplink, gatewayId, store, log: log.child({ part: "uplink" }) });
@@ -236,10 +238,11 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     uplink,
     clock,
     ctx,
-    healthy: () => storeOk && Date.now() - lastTick < 10_000,
+    healthy: () => storeOk && performance.now() - lastTick < 10_000,
     stop() {
       stopping ??= (async () => {
         clearInterval(tickTimer);
+        clearInterval(clockTimer);
         clearInterval(statusTimer);
         clock.off("change", onClock);
         await pipeline.stop();
