@@ -222,10 +222,21 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   clockTimer.unref?.();
   statusTimer.unref?.();
 
-  const uplink = opts.noUplink ? undefined : deps.createUplink({ config: config.uplink, gatewayId, store, log: log.child({ part: "uplink" }) });
-  await pipeline.start();
-  systemEvent("agent.start", { gatewayId, streams: allStreams.map((s) => s.name), clockTrusted: clock.trusted });
-  await uplink?.start();
+  let uplink: UplinkLike | undefined;
+  try {
+    uplink = opts.noUplink ? undefined : deps.createUplink({ config: config.uplink, gatewayId, store, log: log.child({ part: "uplink" }) });
+    await pipeline.start();
+    systemEvent("agent.start", { gatewayId, streams: allStreams.map((s) => s.name), clockTrusted: clock.trusted });
+    await uplink?.start();
+  } catch (e) {
+    // A half-started agent must not keep sources polling and the store open behind the caller's back.
+    for (const t of [tickTimer, clockTimer, statusTimer]) clearInterval(t);
+    await pipeline.stop();
+    await sink.flush();
+    for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    store.close();
+    throw e;
+  }
   log.info({ gatewayId, streams: allStreams.length, dataDir }, "agent running");
 
   let stopping: Promise<void> | undefined;

@@ -90,6 +90,15 @@ export const agentConfig = z
     uplink: uplinkConfig,
   })
   .superRefine((cfg, ctx) => {
+    const up = cfg.uplink;
+    const plaintext = up.brokers.findIndex((b) => /^(mqtt|ws|tcp):\/\//.test(b.url));
+    if ((up.username !== undefined || up.password !== undefined) && plaintext >= 0 && !up.allowInsecure) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["uplink", "brokers", plaintext, "url"],
+        message: "credentials would travel in plaintext: use mqtts:// (with uplink.tls) or set uplink.allowInsecure: true",
+      });
+    }
     const seen = new Map<string, number>();
     cfg.streams.forEach((s, i) => {
       const first = seen.get(s.name);

@@ -60,8 +60,9 @@ const bad: [string, Mutate, string, RegExp][] = [
   ["stream name with a wildcard", (c) => (c.streams[0].name = "room/#"), "streams[0].name", /levels of letters/],
   ["broker URL without scheme", (c) => (c.uplink.brokers[0].url = "127.0.0.1:1883"), "uplink.brokers[0].url", /broker URL/],
   ["inline password", (c) => ((c.uplink as any).password = "hunter2"), "uplink.password", /never written inline/],
-  ["missing secret env var", (c) => ((c.uplink as any).password = { env: "EDGE_AGENT_TEST_UNSET_VAR" }), "uplink.password", /EDGE_AGENT_TEST_UNSET_VAR is not set/],
-  ["missing secret file", (c) => ((c.uplink as any).password = { file: "/nonexistent/secret" }), "uplink.password", /does not exist/],
+  ["missing secret env var", (c) => Object.assign(c.uplink, { password: { env: "EDGE_AGENT_TEST_UNSET_VAR" }, allowInsecure: true }), "uplink.password", /EDGE_AGENT_TEST_UNSET_VAR is not set/],
+  ["missing secret file", (c) => Object.assign(c.uplink, { password: { file: "/nonexistent/secret" }, allowInsecure: true }), "uplink.password", /does not exist/],
+  ["password over plaintext", (c) => ((c.uplink as any).username = "gw"), "uplink.brokers[0].url", /credentials would travel in plaintext/],
   ["missing uplink", (c) => delete (c as any).uplink, "uplink", /./],
 ];
 
