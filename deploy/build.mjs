@@ -3,6 +3,7 @@
 // an SD card, no TypeScript at run time); every npm dependency stays an import resolved from node_modules, so the
 // native addons (i2c-bus, epoll, serialport's bindings, better-sqlite3) load the binaries built for the device.
 // Type checking is `npm run typecheck`; esbuild only strips types.
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,3 +68,10 @@ renameSync(next, dist);
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
 const bytes = files.reduce((n, f) => n + result.metafile.outputs[f].bytes, 0);
 console.log(`build: ${entryPoints.length} entry points -> ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in dist/`);
+
+// Type declarations for the consumers' entry (`edge-agent/codec`); esbuild only strips types.
+const tsc = rel("node_modules", "typescript", "bin", "tsc");
+if (existsSync(tsc)) {
+  const r = spawnSync(process.execPath, [tsc, "-p", rel("tsconfig.types.json")], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
