@@ -62,6 +62,8 @@ export interface RunningAgent {
   readonly ctx: RuntimeContext;
   /** Healthy: the pipeline ticks and the store accepts writes. The watchdog is fed only while this holds. */
   healthy(): boolean;
+  /** Asks every processor that keeps raw data back (vibration) to send its next window raw; returns how many. */
+  requestSnapshots(): number;
   stop(): Promise<void>;
 }
 
@@ -250,6 +252,19 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     clock,
     ctx,
     healthy: () => storeOk && performance.now() - lastTick < 10_000,
+    requestSnapshots() {
+      let n = 0;
+      for (const chain of processors.values()) {
+        for (const p of chain as (Processor & { requestSnapshot?(): void })[]) {
+          if (p.requestSnapshot) {
+            p.requestSnapshot();
+            n++;
+          }
+        }
+      }
+      log.info({ processors: n }, "raw snapshot requested");
+      return n;
+    },
     stop() {
       stopping ??= (async () => {
         clearInterval(tickTimer);

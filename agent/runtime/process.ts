@@ -59,12 +59,16 @@ export async function runAgentProcess(config: AgentConfig, opts: ProcessOptions)
   // Without a config file to re-read (the demo), SIGHUP means the terminal went away: stop like SIGTERM.
   const onHup = () => (opts.reload ? reload() : process.emit("SIGTERM"));
   process.on("SIGHUP", onHup);
+  // An operator on the gateway asks for raw vibration waveforms now: `systemctl kill -s USR2 edge-agent`.
+  const onUsr2 = () => agent?.requestSnapshots();
+  process.on("SIGUSR2", onUsr2);
   const watchdog = notifier ? startWatchdog(notifier, () => agent?.healthy() ?? false) : undefined;
 
   return await new Promise<number>((resolveExit) => {
     const finish = (code: number) => {
       watchdog?.stop();
       process.off("SIGHUP", onHup);
+      process.off("SIGUSR2", onUsr2);
       process.off("uncaughtException", onUncaught);
       process.off("unhandledRejection", onUncaught);
       resolveExit(code);

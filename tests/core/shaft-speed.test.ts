@@ -7,27 +7,14 @@ import { describe, expect, it } from "vitest";
 import { validateConfig, ConfigError } from "../../config/load.js";
 import { decodeFrame } from "../../agent/codec/index.js";
 import { silentLogger } from "../../agent/log.js";
-import { Priority, type Emit, type StreamInfo } from "../../agent/model.js";
-import type { Source } from "../../agent/pipeline/stages.js";
+import { Priority } from "../../agent/model.js";
+import { manualSource } from "../helpers/manual-source.js";
 import type { Frame } from "../../agent/pipeline/frame.js";
 import { startAgent } from "../../agent/runtime/agent.js";
 import { defaultDeps } from "../../agent/runtime/default-deps.js";
 
 const RATE = 3200;
 
-function manual(info: StreamInfo): Source & { push: Emit } {
-  let emit: Emit = () => {};
-  return {
-    id: info.name,
-    streams: [info],
-    async start(e) {
-      emit = e;
-    },
-    async stop() {},
-    status: () => ({ state: "online", faults: {}, samples: 0 }),
-    push: (r) => emit(r),
-  };
-}
 
 const rawConfig = (dir: string, rpmStream: string) => ({
   gateway: { id: "rpm-gw", dataDir: dir },
@@ -47,9 +34,9 @@ const rawConfig = (dir: string, rpmStream: string) => ({
 describe("shaft speed from another stream", () => {
   it("reaches the vibration features as a physical rpm", async () => {
     const config = validateConfig(rawConfig(mkdtempSync(join(tmpdir(), "edge-rpm-")), "pump/speed"));
-    const speed = manual({ name: "pump/speed", kind: "periodic", channels: [{ name: "rpm", unit: "rpm", scale: 0.1, offset: 0 }], priority: Priority.periodic });
+    const speed = manualSource({ name: "pump/speed", kind: "periodic", channels: [{ name: "rpm", unit: "rpm", scale: 0.1, offset: 0 }], priority: Priority.periodic });
     const g = { unit: "g", scale: 0.0039, offset: 0 };
-    const vib = manual({ name: "pump/vib", kind: "waveform", channels: ["x", "y", "z"].map((name) => ({ name, ...g })), priority: Priority.waveform });
+    const vib = manualSource({ name: "pump/vib", kind: "waveform", channels: ["x", "y", "z"].map((name) => ({ name, ...g })), priority: Priority.waveform });
     const frames: Frame[] = [];
     const agent = await startAgent(config, {
       log: silentLogger(),
