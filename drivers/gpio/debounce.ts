@@ -15,6 +15,8 @@ export class LeadingEdgeDebouncer {
   private raw: Level;
   private lastEdgeT = 0;
   private quietUntil: number | undefined;
+  /** End of the last lockout that was settled: an edge stamped before it is a late report of that bounce. */
+  private settledUntil = -Infinity;
 
   constructor(
     initial: Level,
@@ -43,7 +45,9 @@ export class LeadingEdgeDebouncer {
     }
     this.raw = level;
     this.lastEdgeT = t;
-    const leading = this.quietUntil === undefined;
+    // Edge reporters can lag (gpiomon under load delivers kernel-stamped edges late): an edge from inside a lockout
+    // that was already settled belongs to that bounce, so it reopens the lockout instead of leading a new change.
+    const leading = this.quietUntil === undefined && t >= this.settledUntil;
     // The lockout lasts until the line has been quiet for lockoutMs, however long the bounce goes on.
     this.quietUntil = t + this.lockoutMs;
     if (leading && level !== this.stable) {
@@ -56,6 +60,7 @@ export class LeadingEdgeDebouncer {
   /** Call at or after `deadline`: returns a correction when the settled level differs from the reported one. */
   settle(now: number): LevelChange | null {
     if (this.quietUntil === undefined || now < this.quietUntil) return null;
+    this.settledUntil = this.quietUntil;
     this.quietUntil = undefined;
     if (this.raw === this.stable) return null;
     this.stable = this.raw;

@@ -64,6 +64,27 @@ describe("leading-edge debouncer", () => {
     ]);
   });
 
+  it("bounce edges reported after their lockout was settled (a lagging gpiomon) stay bounce", () => {
+    const d = new LeadingEdgeDebouncer(0, 50);
+    expect(d.edge(1, 1000)).toEqual([{ level: 1, t: 1000, confirmed: false }]);
+    expect(d.settle(1050)).toBeNull(); // the timer fired before the tail of the bounce was delivered
+    // The tail arrives late, stamped inside the settled lockout: no new open/close, no correction.
+    expect(d.edge(0, 1020)).toEqual([]);
+    expect(d.edge(1, 1021)).toEqual([]);
+    expect(d.settle(1100)).toBeNull();
+    expect(d.level).toBe(1);
+    // A real transition after the lockout still leads at once.
+    expect(d.edge(0, 2000)).toEqual([{ level: 0, t: 2000, confirmed: false }]);
+  });
+
+  it("a late edge that changes the settled level is reported as a confirmed correction, not a new leading edge", () => {
+    const d = new LeadingEdgeDebouncer(0, 50);
+    d.edge(1, 1000);
+    d.settle(1050);
+    expect(d.edge(0, 1030)).toEqual([]); // the line really ended low: the last edge was delivered late
+    expect(d.settle(1100)).toEqual({ level: 0, t: 1030, confirmed: true });
+  });
+
   it("an edge that repeats the reported level (a missed edge) changes nothing", () => {
     expect(run(1, 50, [{ level: 1, t: 5 }])).toEqual([]);
   });
