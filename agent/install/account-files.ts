@@ -111,16 +111,26 @@ export function ensureAccount(files: AccountFiles, req: AccountRequest): Account
     if (gs) addMember(gs, 3, req.user);
   }
   return {
-    files: {
-      passwd: formatRecords(passwd),
-      group: formatRecords(group),
-      shadow: shadow && formatRecords(shadow),
-      gshadow: gshadow && formatRecords(gshadow),
-      loginDefs: files.loginDefs,
-    },
+    files: formatAccountFiles(passwd, group, shadow, gshadow, files.loginDefs),
     uid: Number(user[2]),
     gid,
     changes,
+  };
+}
+
+function formatAccountFiles(
+  passwd: Record_[],
+  group: Record_[],
+  shadow: Record_[] | undefined,
+  gshadow: Record_[] | undefined,
+  loginDefs: AccountFiles["loginDefs"],
+): AccountFiles {
+  return {
+    passwd: formatRecords(passwd),
+    group: formatRecords(group),
+    shadow: shadow && formatRecords(shadow),
+    gshadow: gshadow && formatRecords(gshadow),
+    loginDefs,
   };
 }
 
@@ -145,13 +155,7 @@ export function removeAccount(files: AccountFiles, userName: string): { files: A
   const shadow = drop(files.shadow === undefined ? undefined : parseRecords(files.shadow), "shadow entry");
   const gshadow = dropMember(drop(files.gshadow === undefined ? undefined : parseRecords(files.gshadow), "gshadow entry"));
   return {
-    files: {
-      passwd: formatRecords(passwd),
-      group: formatRecords(group),
-      shadow: shadow && formatRecords(shadow),
-      gshadow: gshadow && formatRecords(gshadow),
-      loginDefs: files.loginDefs,
-    },
+    files: formatAccountFiles(passwd, group, shadow, gshadow, files.loginDefs),
     changes,
   };
 }

@@ -105,16 +105,22 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
       add(s, label, `edge-agent ±0.05 (heartbeat ${hbLabel})`, s.times.length, lossy.reduce((n, f) => n + f.bytes.length, 0));
     }
     const parts = batches(s.times.length, size, (a, b) => ({ times: s.times.slice(a, b), counts: s.counts.slice(a, b), scale: TEMPERATURE_RESOLUTION, name: "temperature" }));
-    const peers: [string, Peer][] = [
-      ["JSON per sample", jsonPerSample],
-      ["JSON batch + gzip", jsonBatchGzip],
-      ["Sparkplug B + deflate", sparkplugDeflate],
-      ["Gorilla", gorilla],
-      ["raw + brotli -11", brotli11],
-    ];
-    if (allBatches || label === "file") peers.push(["raw + zstd -19", zstd19], ["raw + xz -9", xz9]);
-    runPeers(s, label, parts, peers);
+    runPeers(s, label, parts, peersFor(label));
   }
+}
+
+/** The peers every series is measured against; the slow archivers only on whole files unless asked for all batches. */
+function peersFor(label: string, first: [string, Peer][] = []): [string, Peer][] {
+  const peers: [string, Peer][] = [
+    ...first,
+    ["JSON per sample", jsonPerSample],
+    ["JSON batch + gzip", jsonBatchGzip],
+    ["Sparkplug B + deflate", sparkplugDeflate],
+    ["Gorilla", gorilla],
+    ["raw + brotli -11", brotli11],
+  ];
+  if (allBatches || label === "file") peers.push(["raw + zstd -19", zstd19], ["raw + xz -9", xz9]);
+  return peers;
 }
 
 function benchVibration(s: Extract<Series, { kind: "vibration" }>): void {
@@ -149,16 +155,7 @@ function benchVibration(s: Extract<Series, { kind: "vibration" }>): void {
       name: "accel",
       rateHz: s.rateHz,
     }));
-    const peers: [string, Peer][] = [
-      ["flac -8", flac8],
-      ["JSON per sample", jsonPerSample],
-      ["JSON batch + gzip", jsonBatchGzip],
-      ["Sparkplug B + deflate", sparkplugDeflate],
-      ["Gorilla", gorilla],
-      ["raw + brotli -11", brotli11],
-    ];
-    if (allBatches || label === "file") peers.push(["raw + zstd -19", zstd19], ["raw + xz -9", xz9]);
-    runPeers(s, label, parts, peers);
+    runPeers(s, label, parts, peersFor(label, [["flac -8", flac8]]));
   }
 }
 
