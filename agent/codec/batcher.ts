@@ -132,12 +132,12 @@ export class StreamBatcher {
     const item = { t: r.t, type: r.type, data: r.data, ...(r.severity ? { severity: r.severity } : {}) };
     let enc: EncodedFrame;
     try {
-      enc = encodeFrame({ kind: "event", stream: this.stream.name, seq: 0, untrusted, events: [item] });
+      enc = encodeFrame({ kind: "event", stream: this.stream.name, header: this.opts.header, seq: 0, untrusted, events: [item] });
     } catch (e) {
       return this.reject(`event not encodable: ${(e as Error).message}`);
     }
     const seq = this.nextSeq();
-    enc = encodeFrame({ kind: "event", stream: this.stream.name, seq, untrusted, events: [item] });
+    enc = encodeFrame({ kind: "event", stream: this.stream.name, header: this.opts.header, seq, untrusted, events: [item] });
     return [this.toFrame(enc, seq, untrusted, true)];
   }
 
@@ -176,6 +176,7 @@ export class StreamBatcher {
     const enc = encodeFrame({
       kind: "irregular",
       stream: this.stream.name,
+      header: this.opts.header,
       seq: s.seq,
       untrusted: s.untrusted,
       channels: this.stream.channels,
@@ -190,6 +191,7 @@ export class StreamBatcher {
     const enc = encodeFrame({
       kind: "regular",
       stream: this.stream.name,
+      header: this.opts.header,
       seq: b.seq,
       untrusted: b.untrusted,
       channels: this.stream.channels,

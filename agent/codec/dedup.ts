@@ -1,5 +1,7 @@
 // Consumer-side de-duplication on (gateway id, stream, sequence number). QoS 1 delivers at least once and the
 // agent resends what was in flight when a link or the process died, so a consumer sees some frames twice.
+// A stream is keyed by its 32-bit id (a name is turned into its id), so a frame with a full header, a compact one
+// and an MQTT topic all name the same stream; ids are unique among one gateway's streams (config validation).
 //
 // Hand-written because no library keeps "which integers were seen" in bounded memory for out-of-order
 // arrivals: the backlog arrives after live frames with lower numbers, so a sliding window above the highest
@@ -8,6 +10,9 @@
 // lowest merge, so a frame arriving inside that old gap much later is taken for a duplicate) and at most
 // `maxStreams` streams (least recently used forgotten first, so a very late frame of a forgotten stream may
 // pass twice).
+
+import type { DecodedFrame } from "./frame-types.js";
+import { streamId } from "./stream-id.js";
 
 export interface DeduplicatorOptions {
   maxStreams?: number;
@@ -25,9 +30,9 @@ export class Deduplicator {
     this.maxRanges = opts.maxRangesPerStream ?? 1024;
   }
 
-  /** True the first time (gatewayId, stream, seq) is seen, false for a duplicate. */
-  accept(gatewayId: string, stream: string, seq: number): boolean {
-    const key = `${gatewayId}\u0000${stream}`;
+  /** True the first time (gatewayId, stream, seq) is seen, false for a duplicate. `stream`: its name or its id. */
+  accept(gatewayId: string, stream: string | number, seq: number): boolean {
+    const key = `${gatewayId}\u0000${typeof stream === "number" ? stream : streamId(stream)}`;
     let ranges = this.streams.get(key);
     if (ranges) {
       this.streams.delete(key); // re-insert below: Map order is the LRU order
@@ -43,6 +48,11 @@ export class Deduplicator {
       ranges.splice(1, 2);
     }
     return fresh;
+  }
+
+  /** accept() for a decoded frame: its stream id is there whichever header form it has. */
+  acceptFrame(gatewayId: string, frame: Pick<DecodedFrame, "streamId" | "seq">): boolean {
+    return this.accept(gatewayId, frame.streamId, frame.seq);
   }
 
   get duplicateCount(): number {

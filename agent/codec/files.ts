@@ -2,7 +2,7 @@
 // counts (.i16), and a file of concatenated frames. Turning a whole file into frames lives here, not in the CLI.
 import type { ChannelInfo } from "../../drivers/types.js";
 import { decodeFrames, encodeFrame } from "./frame.js";
-import type { DecodedFrame, EncodedFrame } from "./frame-types.js";
+import type { DecodedFrame, EncodedFrame, HeaderForm } from "./frame-types.js";
 
 export interface CsvSeries {
   times: number[];
@@ -79,6 +79,8 @@ export interface SeriesEncodeOptions {
   /** Samples per frame (default: the whole series in one frame). */
   batch?: number;
   firstSeq?: number;
+  /** Frame header form (default "full"). */
+  header?: HeaderForm;
 }
 
 export function encodeIrregularSeries(times: ArrayLike<number>, counts: ArrayLike<number>, opts: SeriesEncodeOptions & { maxError?: number; heartbeatMs?: number }): EncodedFrame[] {
@@ -92,6 +94,7 @@ export function encodeIrregularSeries(times: ArrayLike<number>, counts: ArrayLik
       encodeFrame({
         kind: "irregular",
         stream: opts.stream,
+        ...(opts.header ? { header: opts.header } : {}),
         seq: seq++,
         channels: [opts.channel],
         times: Array.prototype.slice.call(times, s, e) as number[],
@@ -111,7 +114,7 @@ export function encodeRegularSeries(counts: Int32Array, t0: number, rateHz: numb
   let seq = opts.firstSeq ?? 0;
   for (let s = 0; s < n || (n === 0 && s === 0); s += batch) {
     const e = Math.min(n, s + batch);
-    out.push(encodeFrame({ kind: "regular", stream: opts.stream, seq: seq++, channels: [opts.channel], t0: t0 + (s * 1000) / rateHz, rateHz, values: [counts.subarray(s, e)] }));
+    out.push(encodeFrame({ kind: "regular", stream: opts.stream, ...(opts.header ? { header: opts.header } : {}), seq: seq++, channels: [opts.channel], t0: t0 + (s * 1000) / rateHz, rateHz, values: [counts.subarray(s, e)] }));
     if (n === 0) break;
   }
   return out;

@@ -1,16 +1,22 @@
 // What encodeFrame takes and decodeFrame gives back. Types only: the consumer API of the wire format.
 import type { ChannelInfo } from "../../drivers/types.js";
 import type { EventSeverity } from "../model.js";
+import type { StreamLookup } from "./stream-id.js";
 
-export const FORMAT_VERSION = 1;
+/** The version the encoder writes; the decoder reads every version up to it (docs/wire-format.md). */
+export const FORMAT_VERSION = 2;
 export const MAGIC = 0xea;
 
 export type SeriesKind = "irregular" | "regular" | "event";
 export type CodecKind = "lossless" | "bounded" | "events";
+/** "full": the frame carries the stream name; "compact": only its 32-bit id (streamId), the name travels elsewhere. */
+export type HeaderForm = "full" | "compact";
 
 interface FrameCommon {
   stream: string;
   seq: number;
+  /** Default "full". "compact" saves the name's bytes; the consumer maps the id back (see StreamNames). */
+  header?: HeaderForm;
   /** Timestamps were taken before the wall clock was trusted (see restampFrame). */
   untrusted?: boolean;
 }
@@ -65,11 +71,21 @@ export interface DecodedChannel extends ChannelInfo {
   counts: Float64Array;
 }
 
+export interface DecodeOptions {
+  /** Names for compact frames (which carry only the stream id), e.g. a StreamNames of the gateway's streams. */
+  streams?: StreamLookup;
+}
+
 export interface DecodedFrame {
+  /** The format version the frame was written in. */
   version: number;
   kind: SeriesKind;
   codec: CodecKind;
-  stream: string;
+  header: HeaderForm;
+  /** The stream name: carried by a full header; for a compact one, resolved through DecodeOptions.streams if known. */
+  stream?: string;
+  /** CRC-32 of the UTF-8 stream name: carried by a compact header, computed for a full one. */
+  streamId: number;
   seq: number;
   untrusted: boolean;
   t0: number;

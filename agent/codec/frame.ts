@@ -1,16 +1,14 @@
 // Encoder and decoder of the batch frame, byte for byte as docs/wire-format.md describes it.
-import { ByteReader, ByteWriter } from "./bytes.js";
+import { ByteWriter } from "./bytes.js";
 import { gridDoor, swingingDoor } from "./bounded.js";
-import { crc32 } from "./crc32.js";
 import { FrameError } from "./errors.js";
+import { checkFrame, readChannels, readHead, readTimePlan, sealFrame, writeChannels, writeStreamRef, writeTimePlan } from "./header.js";
 import { RangeDecoder, RangeEncoder, MAX_IMPLIED_ZEROS } from "./range-coder.js";
-import { decodeTimes, encodeTimes, planTimes, type TimeMode } from "./timestamps.js";
+import { decodeTimes, encodeTimes, planTimes, type TimePlan } from "./timestamps.js";
 import { decodeValues, encodeValues, MAX_COUNT, type PredictorName } from "./values.js";
 import {
-  FORMAT_VERSION,
-  MAGIC,
   type CodecKind,
-  type DecodedChannel,
+  type DecodeOptions,
   type DecodedFrame,
   type EncodedFrame,
   type EventItem,
@@ -19,20 +17,9 @@ import {
 } from "./frame-types.js";
 import type { ChannelInfo } from "../../drivers/types.js";
 
-const KIND_CODE: Record<SeriesKind, number> = { irregular: 1, regular: 2, event: 3 };
-const KIND_NAME: SeriesKind[] = ["irregular", "irregular", "regular", "event"];
-const CODEC_CODE: Record<CodecKind, number> = { events: 0, lossless: 1, bounded: 2 };
-const CODEC_NAME: CodecKind[] = ["events", "lossless", "bounded"];
 const SEVERITY: (EventItem["severity"] | undefined)[] = [undefined, "info", "warning", "critical"];
 
-export const FLAG_UNTRUSTED = 0x10;
-export const FLAG_GAP = 0x20;
-const KNOWN_BITS = 0x03 | FLAG_UNTRUSTED | FLAG_GAP;
-/** Offsets of the fixed part of the header (identical in every format version). */
-export const OFFSET = { magic: 0, version: 1, kindFlags: 2, codec: 3, t0: 4, length: 10 } as const;
-const MIN_FRAME = 15;
-/** Decoder guard: a frame never claims more samples than this (memory bound for a hostile input). */
-export const MAX_FRAME_SAMPLES = 1 << 24;
+export { checkFrame, FLAG_GAP, FLAG_UNTRUSTED, MAX_FRAME_SAMPLES, writeCrc } from "./header.js";
 const TIME_LIMIT = 2 ** 47;
 
 function checkTime(t: number, what: string): void {
@@ -61,11 +48,12 @@ function summarize(chosen: PredictorName[][]): string {
 
 export function encodeFrame(input: FrameInput): EncodedFrame {
   if (!Number.isSafeInteger(input.seq) || input.seq < 0) throw new RangeError(`seq ${input.seq} is not a non-negative integer`);
+  const form = input.header ?? "full";
+  if (form !== "full" && form !== "compact") throw new RangeError(`header ${String(form)} must be "full" or "compact"`);
   const body = new ByteWriter(); // everything after the length field
   body.varint(input.seq);
   let codec: CodecKind;
   let t0: number;
-  let flags = input.untrusted ? FLAG_UNTRUSTED : 0;
   let summary = "";
   let samples: number;
   let tFirst: number;
@@ -75,7 +63,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     const ev = input.events;
     t0 = ev.length ? ev[0].t : 0;
     body.varint(ev.length);
-    body.str(input.stream);
+    writeStreamRef(body, input.stream, form);
     let prev = t0;
     for (const e of ev) {
       checkTime(e.t, "event time");
@@ -113,12 +101,10 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     const m = times.length;
     t0 = m ? times[0] : 0;
     body.varint(m);
-    body.str(input.stream);
-    writeChannels(body, input.channels);
+    writeStreamRef(body, input.stream, form);
+    writeChannels(body, input.channels, input.stream, form);
     const plan = planTimes(times);
-    body.varint(plan.quantum);
-    body.u8(plan.mode);
-    body.svarint(plan.nominal);
+    writeTimePlan(body, plan);
     if (codec === "bounded") body.decimal(input.maxError!);
     const enc = new RangeEncoder();
     encodeTimes(enc, times, plan);
@@ -135,10 +121,9 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     t0 = Math.round(input.t0);
     checkTime(t0, "t0");
     codec = "lossless";
-    if (input.gapBefore) flags |= FLAG_GAP;
     body.varint(n);
-    body.str(input.stream);
-    writeChannels(body, input.channels);
+    writeStreamRef(body, input.stream, form);
+    writeChannels(body, input.channels, input.stream, form);
     body.decimal(input.rateHz);
     if (input.gapBefore) {
       const lost = input.gapBefore.lostSamples;
@@ -153,112 +138,43 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     tFirst = t0;
     tLast = n ? t0 + ((n - 1) * 1000) / input.rateHz : t0;
   }
-  const head = new ByteWriter();
-  head.u8(MAGIC);
-  head.u8(FORMAT_VERSION);
-  head.u8(KIND_CODE[input.kind] | flags);
-  head.u8(CODEC_CODE[codec]);
-  head.i48(t0);
-  // The length field counts itself: find the varint size that is consistent with the total it encodes.
-  const rest = head.length + body.length + 4;
-  let size = 1;
-  while (varintSize(rest + size) !== size) size++;
-  head.varint(rest + size);
-  head.bytes(body.finish());
-  head.u32(0);
-  const bytes = head.finish();
-  writeCrc(bytes);
+  const gap = input.kind === "regular" && input.gapBefore !== undefined;
+  const bytes = sealFrame({ kind: input.kind, codec, untrusted: input.untrusted === true, gap, form }, t0, body.finish());
   return { bytes, codec: summary ? `${codec}/${summary}` : codec, samples, tFirst, tLast };
 }
 
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
-
-export function writeCrc(frame: Uint8Array): void {
-  const c = crc32(frame.subarray(0, frame.length - 4));
-  new DataView(frame.buffer, frame.byteOffset + frame.length - 4, 4).setUint32(0, c, true);
-}
-
-function writeChannels(w: ByteWriter, channels: ChannelInfo[]): void {
-  w.u8(channels.length);
-  for (const c of channels) {
-    w.str(c.name);
-    w.str(c.unit);
-    w.decimal(c.scale);
-    w.decimal(c.offset);
-  }
-}
-
-/**
- * Checks magic, version, length and CRC of the frame starting at `offset` and returns its length in bytes.
- * Throws a FrameError saying what is wrong; nothing of a frame is trusted before this passes.
- */
-export function checkFrame(bytes: Uint8Array, offset = 0): number {
-  const avail = bytes.length - offset;
-  if (avail < MIN_FRAME) throw new FrameError(`truncated frame: ${avail} bytes, a frame has at least ${MIN_FRAME}`);
-  if (bytes[offset] !== MAGIC) throw new FrameError(`not an edge-agent frame: first byte 0x${bytes[offset].toString(16)}, expected 0xea`);
-  const version = bytes[offset + OFFSET.version];
-  if (version !== FORMAT_VERSION) throw new FrameError(`unsupported frame version ${version} (this decoder reads version ${FORMAT_VERSION})`);
-  const r = new ByteReader(bytes, offset + OFFSET.length);
-  const length = r.varint("frame length");
-  if (length < MIN_FRAME || length < r.pos - offset + 4) throw new FrameError(`malformed frame: length ${length} is too small`);
-  if (length > avail) throw new FrameError(`truncated frame: header says ${length} bytes, only ${avail} present`);
-  const stored = new ByteReader(bytes, offset + length - 4).u32();
-  const actual = crc32(bytes.subarray(offset, offset + length - 4));
-  if (stored !== actual) throw new FrameError(`corrupt frame: CRC-32 is 0x${actual.toString(16)}, frame says 0x${stored.toString(16)}`);
-  return length;
-}
-
 /** Decodes exactly one frame; `bytes` must hold that frame and nothing else (see decodeFrames for a file). */
-export function decodeFrame(bytes: Uint8Array): DecodedFrame {
-  const f = decodeFrameAt(bytes, 0);
+export function decodeFrame(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedFrame {
+  const f = decodeFrameAt(bytes, 0, opts);
   if (f.byteLength !== bytes.length) throw new FrameError(`malformed input: ${bytes.length - f.byteLength} bytes after the frame`);
   return f;
 }
 
 /** Decodes concatenated frames (a codec file, a store export). */
-export function decodeFrames(bytes: Uint8Array): DecodedFrame[] {
+export function decodeFrames(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedFrame[] {
   const out: DecodedFrame[] = [];
   for (let off = 0; off < bytes.length; ) {
-    const f = decodeFrameAt(bytes, off);
+    const f = decodeFrameAt(bytes, off, opts);
     out.push(f);
     off += f.byteLength;
   }
   return out;
 }
 
-export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
+export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOptions = {}): DecodedFrame {
   const length = checkFrame(bytes, offset);
   const end = offset + length - 4;
-  const kf = bytes[offset + OFFSET.kindFlags];
-  if (kf & ~KNOWN_BITS) throw new FrameError(`malformed frame: unknown flag bits 0x${(kf & ~KNOWN_BITS).toString(16)}`);
-  const kindCode = kf & 0x03;
-  if (kindCode === 0) throw new FrameError("malformed frame: series kind 0");
-  const kind = KIND_NAME[kindCode];
-  const codecCode = bytes[offset + OFFSET.codec];
-  const codec = CODEC_NAME[codecCode];
-  if (codec === undefined) throw new FrameError(`unsupported codec ${codecCode}`);
-  if ((kind === "event") !== (codec === "events") || (kind === "regular" && codec === "bounded")) throw new FrameError(`malformed frame: codec ${codec} with series kind ${kind}`);
-  const r = new ByteReader(bytes, offset + OFFSET.t0, end);
-  const t0 = r.i48("t0");
-  r.varint("frame length");
-  const seq = r.varint("seq");
-  const count = r.varint("count");
-  if (count > MAX_FRAME_SAMPLES) throw new FrameError(`malformed frame: ${count} samples exceeds the limit of ${MAX_FRAME_SAMPLES}`);
-  const stream = r.str("stream id");
+  const { head, r } = readHead(bytes, offset, end, opts.streams);
+  const { kind, codec, count, t0 } = head;
   const frame: DecodedFrame = {
-    version: FORMAT_VERSION,
+    version: head.version,
     kind,
     codec,
-    stream,
-    seq,
-    untrusted: (kf & FLAG_UNTRUSTED) !== 0,
+    header: head.header,
+    ...(head.stream !== undefined ? { stream: head.stream } : {}),
+    streamId: head.streamId,
+    seq: head.seq,
+    untrusted: head.untrusted,
     t0,
     count,
     times: new Float64Array(0),
@@ -292,23 +208,17 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
     if (r.pos !== end) throw new FrameError(`malformed frame: ${end - r.pos} unexpected bytes after the events`);
     return frame;
   }
-  frame.channels = readChannels(r);
-  let mode: TimeMode = 0;
-  let quantum = 1;
-  let nominal = 0;
+  frame.channels = readChannels(r, head);
+  let plan: TimePlan = { quantum: 1, mode: 0, nominal: 0 };
   if (kind === "irregular") {
-    quantum = r.varint("time quantum");
-    const m = r.u8("time mode");
-    if (m > 1 || quantum < 1) throw new FrameError(`malformed frame: time mode ${m}, quantum ${quantum}`);
-    mode = m as TimeMode;
-    nominal = r.svarint("nominal interval");
-    frame.timeQuantumMs = quantum;
+    plan = readTimePlan(r, head.version);
+    frame.timeQuantumMs = plan.quantum;
     if (codec === "bounded") frame.maxError = r.decimal("max error");
   } else {
     const rate = r.decimal("rate");
     if (!(rate > 0) || !Number.isFinite(rate)) throw new FrameError(`malformed frame: rate ${rate}`);
     frame.rateHz = rate;
-    if (kf & FLAG_GAP) {
+    if (head.gap) {
       const lost = r.varint("lost samples");
       const reason = r.str("gap reason");
       frame.gapBefore = lost === 0 ? { reason } : { lostSamples: lost - 1, reason };
@@ -320,7 +230,7 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
   const dec = new RangeDecoder(bytes, r.pos, end);
   if (kind === "irregular") {
-    decodeTimes(dec, t0, count, { quantum, mode, nominal }, frame.times);
+    decodeTimes(dec, t0, count, plan, frame.times);
     for (let i = 0; i < count; i++) {
       if (!Number.isSafeInteger(frame.times[i]) || Math.abs(frame.times[i]) >= TIME_LIMIT) throw new FrameError("malformed frame: timestamp out of range");
     }
@@ -334,18 +244,4 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
   }
   if (dec.overrun() > MAX_IMPLIED_ZEROS) throw new FrameError("truncated frame: payload ended before its samples");
   return frame;
-}
-
-function readChannels(r: ByteReader): DecodedChannel[] {
-  const n = r.u8("channel count");
-  if (n === 0) throw new FrameError("malformed frame: no channels");
-  const out: DecodedChannel[] = [];
-  for (let c = 0; c < n; c++) {
-    const name = r.str("channel name");
-    const unit = r.str("unit");
-    const scale = r.decimal("scale");
-    const offset = r.decimal("offset");
-    out.push({ name, unit, scale, offset, counts: new Float64Array(0) });
-  }
-  return out;
 }

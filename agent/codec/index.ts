@@ -5,14 +5,17 @@ export { encodeFrame, decodeFrame, decodeFrames, decodeFrameAt, checkFrame } fro
 export { restampFrame } from "./restamp.js";
 export { interpolate, swingingDoor } from "./bounded.js";
 export { FORMAT_VERSION } from "./frame-types.js";
+export { streamId, StreamNames, formatStreamId, type StreamLookup } from "./stream-id.js";
 export type {
   CodecKind,
   DecodedChannel,
   DecodedFrame,
+  DecodeOptions,
   EncodedFrame,
   EventInput,
   EventItem,
   FrameInput,
+  HeaderForm,
   IrregularInput,
   RegularInput,
   SeriesKind,

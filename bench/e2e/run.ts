@@ -106,7 +106,7 @@ function decodeAll(c: Consumed): void {
   for (const p of c.frames.splice(0)) {
     const f = decodeFrame(p);
     c.received += f.count;
-    if (f.stream.endsWith("/diagnosis")) for (const e of f.events ?? []) c.diagnoses.push(e.data);
+    if (f.stream?.endsWith("/diagnosis")) for (const e of f.events ?? []) c.diagnoses.push(e.data);
   }
 }
 

@@ -12,4 +12,10 @@ export const codecOptions = z.strictObject({
   batch: z.number().int().positive().default(600),
   /** Close a frame after this long even when it is not full. */
   maxAgeMs: z.number().int().positive().default(60_000),
+  header: z
+    .enum(["full", "compact"])
+    .default("full")
+    .describe(
+      "frame header: full carries the stream name; compact carries its 32-bit id (CRC-32 of the name, ~15-25 bytes less per frame) and the consumer takes the name from the MQTT topic (docs/wire-format.md); derived streams follow their parent",
+    ),
 });

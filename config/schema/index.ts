@@ -19,6 +19,7 @@ import { sensorFaultProcessor, temperatureAlarmProcessor, vibrationProcessor } f
 import { codecOptions } from "./codec.js";
 import { storeConfig } from "./store.js";
 import { uplinkConfig } from "./uplink.js";
+import { streamId } from "../../agent/codec/stream-id.js";
 
 export const sensorConfig = z.discriminatedUnion("type", [
   sht3xSensor,
@@ -99,6 +100,7 @@ export const agentConfig = z
         message: "credentials would travel in plaintext: use mqtts:// (with uplink.tls) or set uplink.allowInsecure: true",
       });
     }
+    checkStreamIds(cfg.streams, ctx);
     const seen = new Map<string, number>();
     cfg.streams.forEach((s, i) => {
       const first = seen.get(s.name);
@@ -124,6 +126,27 @@ export const agentConfig = z
       }
     });
   });
+
+/** The streams a processor adds beside its own (named `<stream>/<suffix>` by agent/analytics). */
+const DERIVED_SUFFIXES: Record<string, string[]> = { "temperature-alarm": ["alarms"], "sensor-fault": ["alarms"], vibration: ["alarms", "features", "diagnosis"] };
+
+/**
+ * A compact frame names its stream by a 32-bit id (CRC-32 of the name): two streams of one gateway, configured or
+ * derived, with the same id could not be told apart by a consumer, so that config is refused.
+ */
+function checkStreamIds(streams: { name: string; processors: { type: string }[] }[], ctx: z.RefinementCtx): void {
+  const byId = new Map<number, string>();
+  streams.forEach((s, i) => {
+    const names = [s.name, ...new Set(s.processors.flatMap((p) => (DERIVED_SUFFIXES[p.type] ?? []).map((x) => `${s.name}/${x}`)))];
+    for (const name of names) {
+      const id = streamId(name);
+      const other = byId.get(id);
+      if (other !== undefined && other !== name) {
+        ctx.addIssue({ code: "custom", path: ["streams", i, "name"], message: `stream "${name}" has the same id 0x${id.toString(16).padStart(8, "0")} (CRC-32 of the name) as "${other}": rename one of them` });
+      } else byId.set(id, name);
+    }
+  });
+}
 
 export type AgentConfig = z.infer<typeof agentConfig>;
 export type StreamConfig = z.infer<typeof streamConfig>;

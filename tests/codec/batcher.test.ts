@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
-import { decodeFrame } from "../../agent/codec/index.js";
+import { decodeFrame, streamId } from "../../agent/codec/index.js";
 import { Priority, type StreamInfo } from "../../agent/model.js";
 import { codecOptions } from "../../config/schema/codec.js";
 import { T0, vibration } from "./fixtures.js";
@@ -27,6 +27,21 @@ describe("StreamBatcher", () => {
     expect(frames[1]).toMatchObject({ stream: temp.name, tFirst: T0 + 3000, tLast: T0 + 5000, urgent: false, untrusted: false, priority: Priority.periodic });
     expect(b.flush(T0 + 6000, true).map((f) => f.samples)).toEqual([1]);
     expect(b.flush(T0 + 9e9, true)).toEqual([]);
+  });
+
+  it("codec.header compact: every frame of the stream (samples, blocks, events, snapshots) carries the id only", () => {
+    const opts = codecOptions.parse({ batch: 2, header: "compact" });
+    const t = new StreamBatcher(temp, opts, counter());
+    t.add({ kind: "sample", stream: temp.name, t: T0, values: [1, 2] });
+    const snap = t.snapshot();
+    const frames = [...snap, ...t.add({ kind: "sample", stream: temp.name, t: T0 + 1000, values: [1, 2] })];
+    const v = new StreamBatcher(vib, opts, counter());
+    frames.push(...v.add({ kind: "block", stream: vib.name, t0: T0, rateHz: 100, channels: [vibration(2)] }));
+    frames.push(...new StreamBatcher(door, opts, counter()).add({ kind: "event", stream: door.name, t: T0, type: "door.open", data: {} }));
+    const decoded = frames.map((f) => decodeFrame(f.bytes));
+    expect(decoded.map((d) => [d.header, d.stream, d.streamId])).toEqual([temp, temp, vib, door].map((s) => ["compact", undefined, streamId(s.name)]));
+    expect(frames.map((f) => f.stream)).toEqual([temp.name, temp.name, vib.name, door.name]); // the store and the topic keep the name
+    expect(decodeFrame(new StreamBatcher(temp, codecOptions.parse({ batch: 1 }), counter()).add({ kind: "sample", stream: temp.name, t: T0, values: [1, 2] })[0].bytes).header).toBe("full");
   });
 
   it("closes a frame by age on flush(now), not before", () => {

@@ -55,6 +55,26 @@ describe("edge-agent codec", () => {
     expect(f.count).toBeLessThan(500);
   });
 
+  it("--header compact writes the stream id; decode and stats name it from --stream or show the id", async () => {
+    const { times, values } = jitteredTemperature(120);
+    const csv = "time_ms,value\n" + times.map((t, i) => `${t},${(values[i] / 100).toFixed(2)}`).join("\n") + "\n";
+    writeFileSync(p("c.csv"), csv);
+    const full = await run("encode", "--in", p("c.csv"), "--out", p("cf.eaf"), "--batch", "60", "--stream", "room-1/temperature");
+    const compact = await run("encode", "--in", p("c.csv"), "--out", p("cc.eaf"), "--batch", "60", "--stream", "room-1/temperature", "--header", "compact");
+    expect(compact.code).toBe(0);
+    const size = (r: { out: string }) => Number(/(\d+) bytes \(/.exec(r.out)![1]);
+    expect(size(full) - size(compact)).toBe(2 * (1 + 18 - 4));
+    const frames = decodeFrames(new Uint8Array(readFileSync(p("cc.eaf"))));
+    expect(frames.map((f) => [f.header, f.stream])).toEqual([["compact", undefined], ["compact", undefined]]);
+    expect((await run("stats", "--in", p("cc.eaf"))).out).toMatch(/^1\s+#[0-9a-f]{8}\s+compact\s+irregular/m);
+    expect((await run("stats", "--in", p("cc.eaf"), "--stream", "room-1/temperature")).out).toMatch(/^1\s+room-1\/temperature\s+compact/m);
+    expect((await run("decode", "--in", p("cc.eaf"), "--out", p("c2.csv"))).code).toBe(0);
+    expect(readFileSync(p("c2.csv"), "utf8")).toBe(csv);
+    writeFileSync(p("mixed.eaf"), Buffer.concat([readFileSync(p("cf.eaf")), readFileSync(p("cc.eaf"))]));
+    expect((await run("stats", "--in", p("mixed.eaf"))).out).not.toMatch(/#[0-9a-f]{8}/); // learnt from the full frames
+    expect((await run("encode", "--in", p("c.csv"), "--out", p("x"), "--header", "tiny")).err).toMatch(/--header: expected full or compact/);
+  });
+
   it("bad input gets a clear message and a non-zero exit", async () => {
     writeFileSync(p("bad.csv"), "time,value\n1,2\n");
     const bad = await run("encode", "--in", p("bad.csv"), "--out", p("x"));

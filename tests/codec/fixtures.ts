@@ -35,6 +35,31 @@ export const sampleFrames: Record<string, FrameInput> = {
   event: { kind: "event", stream: "coldroom-1/door", seq: 3, events: [{ t: T0, type: "door.open", severity: "warning", data: { room: "coldroom-1", openS: 0 } }] },
 };
 
+/** Inputs of the golden frames from version 2 on: the samples plus the compact header and every channel coding. */
+export const goldenInputs: Record<string, FrameInput> = {
+  ...sampleFrames,
+  compact: { ...sampleFrames.irregular, header: "compact", untrusted: true, seq: 300_000 },
+  "event-compact": { ...sampleFrames.event, header: "compact" },
+  channels: {
+    kind: "irregular",
+    stream: "line-2/flow",
+    seq: 9,
+    channels: [
+      { name: "flow", unit: "l/min", scale: 0.1, offset: 0 },
+      { name: "temperature", unit: "degC", scale: 175 / 65535, offset: -45 },
+      { name: "motor current", unit: "A", scale: 0.0625, offset: 0.5 },
+      { name: "z", unit: "m/s2", scale: 1000, offset: 0 },
+    ],
+    times: [T0, T0 + 250, T0 + 750, T0 + 1000, T0 + 1250],
+    values: [
+      [10, 12, 11, 11, 13],
+      [26000, 26010, 25990, 26001, 26002],
+      [-3, 0, 4, 4, 4],
+      [0, 1, -1, 2, -2],
+    ],
+  },
+};
+
 function pick(s: { times: number[]; values: number[] }): { times: number[]; values: number[][] } {
   return { times: s.times, values: [s.values] };
 }

@@ -1,10 +1,19 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeFrame, decodeFrames, encodeFrame, FrameError } from "../../agent/codec/index.js";
 import { writeCrc } from "../../agent/codec/frame.js";
-import { sampleFrames } from "./fixtures.js";
+import { goldenInputs } from "./fixtures.js";
 
-const frames = Object.entries(sampleFrames).map(([name, input]) => ({ name, bytes: encodeFrame(input).bytes }));
+// Today's frames (full and compact headers) and the version 1 golden frames: every decodable version is fuzzed.
+const v1 = join(import.meta.dirname, "golden", "v1");
+const frames = [
+  ...Object.entries(goldenInputs).map(([name, input]) => ({ name, bytes: encodeFrame(input).bytes })),
+  ...readdirSync(v1)
+    .filter((f) => f.endsWith(".frame"))
+    .map((f) => ({ name: `v1/${f}`, bytes: new Uint8Array(readFileSync(join(v1, f))) })),
+];
 
 function decodeOrError(bytes: Uint8Array): unknown {
   try {

@@ -55,6 +55,14 @@ const bad: [string, Mutate, string, RegExp][] = [
   ["unknown top-level key", (c) => (c.brokers = []), "brokers", /unknown key/],
   ["wrong type for interval", (c) => ((c.streams[0].sensor as any).intervalMs = "fast"), "streams[0].sensor.intervalMs", /number/],
   ["duplicate stream names", (c) => c.streams.push({ ...c.streams[0] }), "streams[1].name", /duplicate stream name "room\/temp"/],
+  // Found by a birthday search: CRC-32 collisions, so a compact frame header could not tell these streams apart.
+  ["two streams with one id", (c) => c.streams.push({ ...c.streams[0], name: "room/sjmzshkz" }, { ...c.streams[0], name: "room/gnylcbcx" }), "streams[2].name", /"room\/gnylcbcx" has the same id 0x36e102ee .* as "room\/sjmzshkz"/],
+  [
+    "a derived stream with the id of another stream",
+    (c) => c.streams.push({ ...c.streams[0], name: "room/avqjetmp" }, { ...c.streams[0], name: "m/uxgzkpqh", processors: [{ type: "temperature-alarm", high: 8 }] } as any),
+    "streams[2].name",
+    /"m\/uxgzkpqh\/alarms" has the same id .* as "room\/avqjetmp"/,
+  ],
   ["bus not declared", (c) => ((c.streams[0].sensor as any).bus = "i2c9"), "streams[0].sensor.bus", /buses\.i2c names \(i2c1\), got "i2c9"/],
   ["no streams", (c) => (c.streams = []), "streams", /too small|at least/i],
   ["stream name with a wildcard", (c) => (c.streams[0].name = "room/#"), "streams[0].name", /levels of letters/],

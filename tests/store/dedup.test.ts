@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Deduplicator } from "../../agent/codec/dedup.js";
+import { decodeFrame, encodeFrame, streamId } from "../../agent/codec/index.js";
 
 describe("Deduplicator", () => {
   it("accepts each (gateway, stream, seq) once, in any order, with repeats", () => {
@@ -32,5 +33,20 @@ describe("Deduplicator", () => {
     expect(d.accept("g", "s", 99)).toBe(true);
     for (const st of ["a", "b", "c", "d"]) d.accept("g", st, 1);
     expect(d.size).toBe(3);
+  });
+
+  it("a stream's name and its id are the same stream: full and compact frames de-duplicate against each other", () => {
+    const input = { kind: "event" as const, stream: "room/door", seq: 12, events: [{ t: 1_700_000_000_000, type: "door.open", data: {} }] };
+    const full = decodeFrame(encodeFrame(input).bytes);
+    const compact = decodeFrame(encodeFrame({ ...input, header: "compact" }).bytes);
+    const d = new Deduplicator();
+    expect(d.acceptFrame("g", compact)).toBe(true);
+    expect(d.acceptFrame("g", full)).toBe(false);
+    expect(d.accept("g", "room/door", 12)).toBe(false); // the topic's name
+    expect(d.accept("g", streamId("room/door"), 12)).toBe(false);
+    expect(d.accept("g", "room/door", 13)).toBe(true);
+    expect(d.accept("g2", streamId("room/door"), 12)).toBe(true); // another gateway
+    expect(d.accept("g", "room/window", 12)).toBe(true);
+    expect(d.duplicateCount).toBe(3);
   });
 });

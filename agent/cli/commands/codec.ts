@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { decodeFrames, FrameError } from "../../codec/index.js";
+import { decodeFrames, formatStreamId, FrameError, StreamNames, type DecodedFrame, type HeaderForm } from "../../codec/index.js";
 import {
   concatFrames,
   encodeIrregularSeries,
@@ -17,9 +17,12 @@ import type { Command } from "../main.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
 
 const usage = `edge-agent codec encode --in FILE --out FILE [--rate HZ] [--resolution R] [--max-error E] [--batch N] [--t0 MS]
-                                 [--stream NAME] [--unit UNIT] [--scale S] [--heartbeat-s S]
-       edge-agent codec decode --in FILE --out FILE     (.i16 output for a lossless .i16 input, else CSV time_ms,value)
-       edge-agent codec stats --in FILE`;
+                                 [--stream NAME] [--unit UNIT] [--scale S] [--heartbeat-s S] [--header full|compact]
+       edge-agent codec decode --in FILE --out FILE [--stream NAME]...
+                                 (.i16 output for a lossless .i16 input, else CSV time_ms,value)
+       edge-agent codec stats --in FILE [--stream NAME]...
+  --header compact writes the stream's 32-bit id instead of its name; decode and stats name such frames from
+  --stream NAME (repeatable) and from the full-header frames in the same file, else show the id as #xxxxxxxx.`;
 
 function num(v: string | undefined, name: string, check: (x: number) => boolean = Number.isFinite): number | undefined {
   if (v === undefined) return undefined;
@@ -52,6 +55,7 @@ async function encode(argv: string[]): Promise<number> {
       unit: { type: "string" },
       scale: { type: "string" },
       "heartbeat-s": { type: "string" },
+      header: { type: "string" },
     },
   });
   if (!o.in || !o.out) throw new UsageError("encode needs --in FILE and --out FILE");
@@ -63,13 +67,15 @@ async function encode(argv: string[]): Promise<number> {
   const t0 = num(o.t0, "t0", Number.isSafeInteger) ?? 0;
   const heartbeatS = num(o["heartbeat-s"], "heartbeat-s", positive) ?? 900;
   const stream = o.stream ?? basename(o.in, extname(o.in));
+  if (o.header !== undefined && o.header !== "full" && o.header !== "compact") throw new UsageError(`--header: expected full or compact, got "${o.header}"`);
+  const header = (o.header ?? "full") as HeaderForm;
   const bytes = read(o.in);
   let frames;
   if (o.in.endsWith(".i16")) {
     if (rate === undefined) throw new UsageError("a .i16 input is a regular series: --rate HZ is required");
     if (maxError !== undefined) throw new UsageError("--max-error applies to irregular (CSV) series; waveforms are always lossless");
     const scale = num(o.scale, "scale", positive) ?? resolution ?? 1;
-    frames = encodeRegularSeries(fileStep(() => readI16(bytes)), t0, rate, { stream, batch, channel: { name: "value", unit: o.unit ?? "", scale, offset: 0 } });
+    frames = encodeRegularSeries(fileStep(() => readI16(bytes)), t0, rate, { stream, header, batch, channel: { name: "value", unit: o.unit ?? "", scale, offset: 0 } });
   } else {
     let csv;
     try {
@@ -88,6 +94,7 @@ async function encode(argv: string[]): Promise<number> {
     }
     frames = encodeIrregularSeries(csv.times, q.counts, {
       stream,
+      header,
       batch,
       channel: { name: "value", unit: o.unit ?? "", scale: res, offset: 0 },
       ...(bound !== undefined ? { maxError: bound, heartbeatMs: heartbeatS * 1000 } : {}),
@@ -100,14 +107,26 @@ async function encode(argv: string[]): Promise<number> {
   return ExitCode.ok;
 }
 
-function decodeFile(path: string) {
+/** The frames of a file; compact frames get their names from `names` and the full-header frames of the file. */
+function decodeFile(path: string, names: string[] = []): DecodedFrame[] {
+  let known: StreamNames;
   try {
-    return decodeFrames(read(path));
+    known = new StreamNames(names);
+  } catch (e) {
+    throw new UsageError(`--stream: ${(e as Error).message}`);
+  }
+  try {
+    const frames = decodeFrames(read(path));
+    for (const f of frames) known.learn(f);
+    for (const f of frames) f.stream ??= known.nameOf(f.streamId);
+    return frames;
   } catch (e) {
     if (e instanceof FrameError) throw new CodecFileError(`${path}: ${e.message}`);
     throw e;
   }
 }
+
+const namesOption = { stream: { type: "string", multiple: true } } as const;
 
 /** The input file is not what the command needs: a clear message and exit 1, not a stack trace. */
 class CodecFileError extends Error {}
@@ -121,9 +140,9 @@ function fileStep<T>(fn: () => T): T {
 }
 
 async function decode(argv: string[]): Promise<number> {
-  const { values: o } = parseArgs({ args: argv, strict: true, options: { in: { type: "string" }, out: { type: "string" } } });
+  const { values: o } = parseArgs({ args: argv, strict: true, options: { in: { type: "string" }, out: { type: "string" }, ...namesOption } });
   if (!o.in || !o.out) throw new UsageError("decode needs --in FILE and --out FILE");
-  const frames = decodeFile(o.in);
+  const frames = decodeFile(o.in, o.stream);
   if (o.out.endsWith(".i16")) {
     const parts: number[][] = [];
     for (const f of frames) {
@@ -139,15 +158,15 @@ async function decode(argv: string[]): Promise<number> {
 }
 
 async function stats(argv: string[]): Promise<number> {
-  const { values: o } = parseArgs({ args: argv, strict: true, options: { in: { type: "string" } } });
+  const { values: o } = parseArgs({ args: argv, strict: true, options: { in: { type: "string" }, ...namesOption } });
   if (!o.in) throw new UsageError("stats needs --in FILE");
-  const frames = decodeFile(o.in);
-  const rows = [["seq", "stream", "kind", "codec", "predictors", "samples", "bytes", "bytes/sample"]];
+  const frames = decodeFile(o.in, o.stream);
+  const rows = [["seq", "stream", "header", "kind", "codec", "predictors", "samples", "bytes", "bytes/sample"]];
   let bytes = 0;
   let samples = 0;
   for (const f of frames) {
     const preds = [...new Set(f.predictors.flat())].join("+") || "-";
-    rows.push([String(f.seq), f.stream, f.kind, f.codec, preds, String(f.count), String(f.byteLength), f.count ? (f.byteLength / f.count).toFixed(3) : "-"]);
+    rows.push([String(f.seq), f.stream ?? formatStreamId(f.streamId), f.header, f.kind, f.codec, preds, String(f.count), String(f.byteLength), f.count ? (f.byteLength / f.count).toFixed(3) : "-"]);
     bytes += f.byteLength;
     samples += f.count;
   }

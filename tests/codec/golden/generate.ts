@@ -5,16 +5,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeFrame } from "../../../agent/codec/index.js";
 import { decodeFrame } from "../../../agent/codec/index.js";
-import { sampleFrames } from "../fixtures.js";
+import { goldenInputs } from "../fixtures.js";
 import { snapshot } from "./snapshot.js";
 
 const version = process.argv[2];
 if (!version) throw new Error("usage: generate.ts <version directory, e.g. v1>");
 const dir = join(import.meta.dirname, version);
 mkdirSync(dir, { recursive: true });
-for (const [name, input] of Object.entries(sampleFrames)) {
+for (const [name, input] of Object.entries(goldenInputs)) {
   const bytes = encodeFrame(input).bytes;
   writeFileSync(join(dir, `${name}.frame`), bytes);
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(snapshot(decodeFrame(bytes)), null, 1) + "\n");
 }
-console.log(`wrote ${Object.keys(sampleFrames).length} golden frames to ${dir}`);
+console.log(`wrote ${Object.keys(goldenInputs).length} golden frames to ${dir}`);
