@@ -1,7 +1,7 @@
 // Turns a valid config into a running agent: clock, sources, processors, batchers, store and uplink, wired once here.
 import { mkdirSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import type { AgentConfig, CodecOptions, ProcessorConfig, StreamConfig } from "../../config/schema/index.js";
+import { AGENT_STREAM, type AgentConfig, type CodecOptions, type ProcessorConfig, type StreamConfig } from "../../config/schema/index.js";
 import { AgentClock, systemClockSources, type ClockChange, type ClockSources } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { ServiceNotifier } from "../service/systemd.js";
@@ -13,7 +13,7 @@ import { BatcherSink, type FrameBatcher, type FrameSink } from "./batcher-sink.j
 import type { RuntimeContext } from "./context.js";
 import { Pipeline } from "./pipeline.js";
 
-export const AGENT_STREAM = "agent";
+export { AGENT_STREAM };
 
 export interface StoreLike extends FrameSink {
   close(): void;
@@ -100,7 +100,8 @@ const DERIVED_BATCH = 60;
 
 /**
  * Codec options per stream: a configured stream's own; a derived stream (features, alarms, diagnosis) takes its
- * parent's age limit, never its parent's maxError (other units), and frames of at most DERIVED_BATCH samples.
+ * parent's age limit and header form, never its parent's maxError (other units), and frames of at most DERIVED_BATCH
+ * samples. A stream without a configured parent (the agent's own) takes the first stream's options with a full header.
  */
 function derivedCodecOptions(config: AgentConfig): (name: string) => CodecOptions {
   const own = new Map(config.streams.map((s) => [s.name, s.codec]));
@@ -108,7 +109,7 @@ function derivedCodecOptions(config: AgentConfig): (name: string) => CodecOption
   return (name) => {
     const direct = own.get(name);
     if (direct) return direct;
-    let parent = fallback;
+    let parent: CodecOptions = { ...fallback, header: "full" };
     for (let n = name; n.includes("/"); ) {
       n = n.slice(0, n.lastIndexOf("/"));
       const c = own.get(n);

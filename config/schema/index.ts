@@ -127,6 +127,9 @@ export const agentConfig = z
     });
   });
 
+/** The agent's own event stream (clock steps, health), published beside the configured ones. */
+export const AGENT_STREAM = "agent";
+
 /** The streams a processor adds beside its own (named `<stream>/<suffix>` by agent/analytics). */
 const DERIVED_SUFFIXES: Record<string, string[]> = { "temperature-alarm": ["alarms"], "sensor-fault": ["alarms"], vibration: ["alarms", "features", "diagnosis"] };
 
@@ -135,7 +138,7 @@ const DERIVED_SUFFIXES: Record<string, string[]> = { "temperature-alarm": ["alar
  * derived, with the same id could not be told apart by a consumer, so that config is refused.
  */
 function checkStreamIds(streams: { name: string; processors: { type: string }[] }[], ctx: z.RefinementCtx): void {
-  const byId = new Map<number, string>();
+  const byId = new Map<number, string>([[streamId(AGENT_STREAM), AGENT_STREAM]]);
   streams.forEach((s, i) => {
     const names = [s.name, ...new Set(s.processors.flatMap((p) => (DERIVED_SUFFIXES[p.type] ?? []).map((x) => `${s.name}/${x}`)))];
     for (const name of names) {
