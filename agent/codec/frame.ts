@@ -13,13 +13,12 @@ import {
   type EncodedFrame,
   type EventItem,
   type FrameInput,
-  type SeriesKind,
 } from "./frame-types.js";
 import type { ChannelInfo } from "../../drivers/types.js";
 
 const SEVERITY: (EventItem["severity"] | undefined)[] = [undefined, "info", "warning", "critical"];
 
-export { checkFrame, FLAG_GAP, FLAG_UNTRUSTED, MAX_FRAME_SAMPLES, writeCrc } from "./header.js";
+export { checkFrame, writeCrc } from "./header.js";
 const TIME_LIMIT = 2 ** 47;
 
 function checkTime(t: number, what: string): void {
