@@ -98,24 +98,32 @@ describe("bad configs", () => {
     expect(() => parseConfigText("streams: [\n  - {name: x\n")).toThrow(ConfigError);
   });
 
+  /** `edge-agent check` on a config of these streams (one i2c bus, a local broker). */
+  function check(streams: string[]): ReturnType<typeof runCli> {
+    const file = join(mkdtempSync(join(tmpdir(), "edge-config-")), "config.yaml");
+    const lines = ["buses: { i2c: [ { name: i2c1 } ] }", "streams:", ...streams.map((s) => `  - ${s}`), "uplink: { brokers: [ { url: 'mqtt://127.0.0.1:1883' } ] }"];
+    writeFileSync(file, lines.join("\n"));
+    return runCli(["check", "--config", file]);
+  }
+
   it("check exits 2 and names the field, without a stack trace", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "edge-config-"));
-    const file = join(dir, "bad.yaml");
-    writeFileSync(
-      file,
-      [
-        "buses: { i2c: [ { name: i2c1 } ] }",
-        "streams:",
-        "  - { name: a/t, sensor: { type: sht3x, bus: i2c1, address: 0x44 } }",
-        "  - { name: b/t, sensor: { type: tmp102, bus: i2c1, address: 0x48 } }",
-        "  - { name: c/t, sensor: { type: mcp9808, bus: i2c1, address: 0x90 } }",
-        "uplink: { brokers: [ { url: 'mqtt://127.0.0.1:1883' } ] }",
-      ].join("\n"),
-    );
-    const r = await runCli(["check", "--config", file]);
+    const r = await check([
+      "{ name: a/t, sensor: { type: sht3x, bus: i2c1, address: 0x44 } }",
+      "{ name: b/t, sensor: { type: tmp102, bus: i2c1, address: 0x48 } }",
+      "{ name: c/t, sensor: { type: mcp9808, bus: i2c1, address: 0x90 } }",
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("streams[2].sensor.address: expected an integer 0x03-0x77, got 0x90");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("check exits 2 on two streams whose ids collide, naming the stream", async () => {
+    const r = await check([
+      "{ name: room/sjmzshkz, sensor: { type: sht3x, bus: i2c1, address: 0x44 }, codec: { header: compact } }",
+      "{ name: room/gnylcbcx, sensor: { type: tmp102, bus: i2c1, address: 0x48 } }",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('streams[1].name: stream "room/gnylcbcx" has the same id 0x36e102ee');
   });
 
   it("check exits 0 on a valid config", async () => {
