@@ -113,7 +113,9 @@ export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bo
         let lo = -Infinity;
         let hi = Infinity;
         const x = channels[c];
-        const e = bounds[c] * (1 - 1e-9);
+        // Widened by a hair, not narrowed: an end value exactly at the bound is allowed, and the integer rounding
+        // below would otherwise lose a whole count of freedom. `fits` then makes the bound strict.
+        const e = bounds[c] * (1 + 1e-9);
         for (let j = p; j < q; j++) {
           const k = (gb - ga) / (t[j] - ga);
           lo = Math.max(lo, va[c] + (x[j] - e - va[c]) * k);
