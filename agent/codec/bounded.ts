@@ -79,24 +79,37 @@ export interface KeptPoints {
   values: number[][];
 }
 
-/**
- * Grid variant for readings at strictly increasing times: kept points sit on a grid of the median interval from
- * the first reading (t0 + m * G) and take any integer value that keeps every reading in range. Kept times then
- * code as small multiples of G instead of jittered milliseconds, and free values let lines run longer than
- * lines through original points. Returns undefined where it cannot apply (the caller falls back to swingingDoor).
- */
-export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], heartbeatMs: number): KeptPoints | undefined {
+export interface GridPlan {
+  /** Grid interval (ms): the median interval between readings. */
+  G: number;
+  /** Longest line in grid intervals (the heartbeat). */
+  maxSteps: number;
+}
+
+/** The vertex grid for readings at strictly increasing times, or undefined where no grid applies. */
+export function planGrid(t: ArrayLike<number>, heartbeatMs: number): GridPlan | undefined {
   const n = t.length;
   if (n < 3) return undefined;
-  const gaps: number[] = [];
+  const gaps = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) {
     if (!(t[i] > t[i - 1])) return undefined;
-    gaps.push(t[i] - t[i - 1]);
+    gaps[i - 1] = t[i] - t[i - 1];
   }
-  gaps.sort((a, b) => a - b);
-  const G = gaps[gaps.length >> 1];
+  gaps.sort();
+  const G = gaps[(n - 1) >> 1];
   const maxSteps = Math.min(4096, Math.floor(heartbeatMs / G));
-  if (maxSteps < 1) return undefined;
+  return maxSteps >= 1 ? { G, maxSteps } : undefined;
+}
+
+/**
+ * Greedy grid variant for readings at strictly increasing times: kept points sit on the grid (t0 + m * G) and take
+ * any integer value that keeps every reading in range. Kept times then code as small multiples of G instead of
+ * jittered milliseconds, and free values let lines run longer than lines through original points. Returns
+ * undefined where it cannot apply (a gap longer than the heartbeat).
+ */
+export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], plan: GridPlan): KeptPoints | undefined {
+  const n = t.length;
+  const { G, maxSteps } = plan;
   const C = channels.length;
 
   /** The longest line from the anchor that some integer end value keeps within bounds, and those end values. */

@@ -1,0 +1,145 @@
+// Cheapest bounded-error line on a time grid: instead of growing each line as far as it goes (greedy), a shortest
+// path over every (grid time, integer value) vertex finds the line with the fewest bits overall. A vertex sits at
+// t0 + m * G (G: the median reading interval) with an integer value within the bound of the last reading at or
+// before it; an edge is a straight line that passes within the bound of every reading it spans.
+import { interpolate, type GridPlan, type KeptPoints } from "./bounded.js";
+
+/** Largest number of candidate values per vertex (2 * bound + 1): beyond it the greedy filter is used. */
+const MAX_VALUES = 41;
+/** Largest search table (grid times x candidate values); larger batches use the greedy filter. */
+const MAX_STATES = 4_000_000;
+/** Distance (counts) from the cone's edge within which float rounding could matter. */
+const SLACK = 1e-6;
+
+/** Estimated bits of one edge: its length in grid intervals, and its change of value in counts. */
+export interface EdgeCost {
+  steps: (steps: number) => number;
+  delta: (delta: number) => number;
+}
+
+/** Deltas up to this size get their cost from a table (the search asks for each one many times). */
+const DELTA_TABLE = 1024;
+
+/** Bits of a zigzagged residual under an Elias-gamma-like code: a rough prior before anything is measured. */
+export function gammaBits(r: number): number {
+  const z = r >= 0 ? 2 * r : -2 * r - 1;
+  return 2 * Math.floor(Math.log2(z + 1)) + 1;
+}
+
+/**
+ * The vertices of the cheapest line under `cost`, or undefined where the search does not apply (too many
+ * candidate values or states, or a gap between readings longer than the heartbeat): the caller then falls back.
+ */
+export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bound: number, plan: GridPlan, cost: EdgeCost): KeptPoints | undefined {
+  const n = t.length;
+  const { G, maxSteps } = plan;
+  const t0 = t[0];
+  // Widened by a hair so a value exactly at the bound survives float rounding; `fits` then makes the bound strict.
+  const e = bound * (1 + 1e-9);
+  const E = Math.floor(e);
+  const W = 2 * E + 1;
+  const M = Math.ceil((t[n - 1] - t0) / G);
+  if (W > MAX_VALUES || (M + 1) * W > MAX_STATES) return undefined;
+
+  // next[m]: the first reading after grid time m; candidate values at m are x[next[m] - 1] - E ... + E.
+  const next = new Int32Array(M + 1);
+  for (let m = 0, j = 0; m <= M; m++) {
+    while (j < n && t[j] <= t0 + m * G) j++;
+    next[m] = j;
+  }
+  const dist = new Float64Array((M + 1) * W).fill(Infinity);
+  const from = new Int32Array((M + 1) * W).fill(-1);
+  dist[E] = 0; // the first vertex is the first reading
+
+  const stepBits = Float64Array.from({ length: maxSteps + 1 }, (_, s) => cost.steps(s));
+  const deltaTable = Float64Array.from({ length: 2 * DELTA_TABLE + 1 }, (_, i) => cost.delta(i - DELTA_TABLE));
+  const deltaBits = (d: number) => (d >= -DELTA_TABLE && d <= DELTA_TABLE ? deltaTable[d + DELTA_TABLE] : cost.delta(d));
+
+  const fits = (ga: number, va: number, gb: number, vb: number, p: number, q: number): boolean => {
+    for (let j = p; j < q; j++) if (Math.abs(interpolate(ga, va, gb, vb, t[j]) - x[j]) > bound) return false;
+    return true;
+  };
+
+  for (let m = 0; m < M; m++) {
+    const ga = t0 + m * G;
+    const p = next[m];
+    const baseA = x[p - 1] - E;
+    for (let k = 0; k < W; k++) {
+      const here = dist[m * W + k];
+      if (here === Infinity) continue;
+      const va = baseA + k;
+      let lo = -Infinity; // slopes of the lines from (ga, va) that pass every reading so far
+      let hi = Infinity;
+      let j = p;
+      for (let s = 1; s <= maxSteps && m + s <= M; s++) {
+        const mb = m + s;
+        const gb = ga + s * G;
+        for (; j < next[mb]; j++) {
+          const dt = t[j] - ga;
+          lo = Math.max(lo, (x[j] - e - va) / dt);
+          hi = Math.min(hi, (x[j] + e - va) / dt);
+        }
+        if (lo > hi) break;
+        if (j === p) continue; // nothing spanned yet: a vertex here would only cost bits
+        const baseB = x[j - 1] - E;
+        const loV = va + lo * s * G;
+        const hiV = va + hi * s * G;
+        let a = Math.max(baseB, Math.ceil(loV));
+        let b = Math.min(baseB + W - 1, Math.floor(hiV));
+        // Only an end value at the very edge of the cone can be off by float rounding: the consumer's own
+        // interpolation decides those.
+        while (a <= b && a - loV < SLACK && !fits(ga, va, gb, a, p, j)) a++;
+        while (b >= a && hiV - b < SLACK && !fits(ga, va, gb, b, p, j)) b--;
+        const base = here + stepBits[s];
+        for (let vb = a; vb <= b; vb++) {
+          const d = base + deltaBits(vb - va);
+          const at = mb * W + (vb - baseB);
+          if (d < dist[at]) {
+            dist[at] = d;
+            from[at] = m * W + k;
+          }
+        }
+      }
+    }
+  }
+
+  let end = -1;
+  for (let k = 0; k < W; k++) if (dist[M * W + k] < (end < 0 ? Infinity : dist[end])) end = M * W + k;
+  if (end < 0) return undefined;
+  const path: number[] = [];
+  for (let at = end; at >= 0; at = from[at]) path.push(at);
+  path.reverse();
+  if (path[0] !== E) return undefined;
+  const times: number[] = [];
+  const values: number[] = [];
+  for (const at of path) {
+    const m = Math.floor(at / W);
+    times.push(t0 + m * G);
+    values.push(x[next[m] - 1] - E + (at % W));
+  }
+  return { times, values: [values] };
+}
+
+/**
+ * The cheapest line under a model of the timestamp coder's "distance from the usual interval" mode: first with
+ * the heartbeat as the usual interval (long lines), then with the median interval that line actually used, keeping
+ * whichever is cheaper under its own median. One round settles it on the occupancy data.
+ */
+export function cheapestLine(t: ArrayLike<number>, x: ArrayLike<number>, bound: number, plan: GridPlan): KeptPoints | undefined {
+  let best: KeptPoints | undefined;
+  let bestBits = Infinity;
+  let nominal = plan.maxSteps;
+  for (let round = 0; round < 2; round++) {
+    const line = cheapestGridLine(t, x, bound, plan, { steps: (s) => gammaBits(s - nominal), delta: gammaBits });
+    if (!line) return undefined;
+    const { times, values } = line;
+    const steps = times.slice(1).map((tb, i) => Math.round((tb - times[i]) / plan.G));
+    const median = Float64Array.from(steps).sort()[steps.length >> 1] ?? plan.maxSteps;
+    let bits = 0;
+    for (let i = 0; i < steps.length; i++) bits += gammaBits(steps[i] - median) + gammaBits(values[0][i + 1] - values[0][i]);
+    if (bits < bestBits) [best, bestBits] = [line, bits];
+    if (median === nominal) break;
+    nominal = median;
+  }
+  return best;
+}
