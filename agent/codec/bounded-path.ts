@@ -28,7 +28,9 @@ export function gammaBits(r: number): number {
 
 /**
  * The vertices of the cheapest line under `cost`, or undefined where the search does not apply (too many
- * candidate values or states, or a gap between readings longer than the heartbeat): the caller then falls back.
+ * candidate values or states): the caller then falls back. Across a gap between readings longer than the
+ * heartbeat the line jumps from a vertex at or after the reading before the gap to the last grid time at or before
+ * the reading after it: longer than the heartbeat, but spanning no reading.
  */
 export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bound: number, plan: GridPlan, cost: EdgeCost): KeptPoints | undefined {
   const n = t.length;
@@ -41,11 +43,21 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
   const M = Math.ceil((t[n - 1] - t0) / G);
   if (W > MAX_VALUES || (M + 1) * W > MAX_STATES) return undefined;
 
-  // next[m]: the first reading after grid time m; candidate values at m are x[next[m] - 1] - E ... + E.
+  // next[m]: the first reading after grid time m. Candidate values at m: x[near[m]] - E ... + E, near[m] being
+  // the last reading at or before m, or the reading just after m where m is where a line lands across a gap.
   const next = new Int32Array(M + 1);
   for (let m = 0, j = 0; m <= M; m++) {
     while (j < n && t[j] <= t0 + m * G) j++;
     next[m] = j;
+  }
+  const near = next.map((j) => j - 1);
+  const landing = new Int32Array(n).fill(-1); // reading after a gap -> the grid time a line jumps to
+  for (let p = 1; p < n; p++) {
+    if (t[p] - t[p - 1] <= maxSteps * G) continue;
+    const m = Math.floor((t[p] - t0) / G);
+    if (t0 + m * G <= t[p - 1]) continue; // no grid time inside the gap: ordinary lines cross it
+    landing[p] = m;
+    near[m] = p;
   }
   const dist = new Float64Array((M + 1) * W).fill(Infinity);
   const from = new Int32Array((M + 1) * W).fill(-1);
@@ -60,10 +72,17 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
     return true;
   };
 
+  const relax = (at: number, d: number, src: number) => {
+    if (d < dist[at]) {
+      dist[at] = d;
+      from[at] = src;
+    }
+  };
+
   for (let m = 0; m < M; m++) {
     const ga = t0 + m * G;
     const p = next[m];
-    const baseA = x[p - 1] - E;
+    const baseA = x[near[m]] - E;
     for (let k = 0; k < W; k++) {
       const here = dist[m * W + k];
       if (here === Infinity) continue;
@@ -81,7 +100,7 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
         }
         if (lo > hi) break;
         if (j === p) continue; // nothing spanned yet: a vertex here would only cost bits
-        const baseB = x[j - 1] - E;
+        const baseB = x[near[mb]] - E;
         const loV = va + lo * s * G;
         const hiV = va + hi * s * G;
         let a = Math.max(baseB, Math.ceil(loV));
@@ -92,12 +111,18 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
         while (b >= a && hiV - b < SLACK && !fits(ga, va, gb, b, p, j)) b--;
         const base = here + stepBits[s];
         for (let vb = a; vb <= b; vb++) {
-          const d = base + deltaBits(vb - va);
-          const at = mb * W + (vb - baseB);
-          if (d < dist[at]) {
-            dist[at] = d;
-            from[at] = m * W + k;
-          }
+          relax(mb * W + (vb - baseB), base + deltaBits(vb - va), m * W + k);
+        }
+      }
+      const mb = p < n ? landing[p] : -1;
+      if (mb > m) {
+        // Across the gap: any value near the reading after it (and within the bound of it, if it is on the grid).
+        const gb = t0 + mb * G;
+        const baseB = x[near[mb]] - E;
+        const base = here + cost.steps(mb - m);
+        for (let vb = baseB; vb < baseB + W; vb++) {
+          if (!fits(ga, va, gb, vb, p, next[mb])) continue;
+          relax(mb * W + (vb - baseB), base + deltaBits(vb - va), m * W + k);
         }
       }
     }
@@ -115,7 +140,7 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
   for (const at of path) {
     const m = Math.floor(at / W);
     times.push(t0 + m * G);
-    values.push(x[next[m] - 1] - E + (at % W));
+    values.push(x[near[m]] - E + (at % W));
   }
   return { times, values: [values] };
 }

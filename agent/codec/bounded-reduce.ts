@@ -1,6 +1,6 @@
 // Which bounded-error reduction a frame gets: the cheapest grid line (one channel), else the greedy grid line
 // (several channels, or a search too large), else the swinging door on original readings (times that repeat or
-// step back, gaps longer than the heartbeat). Whatever is chosen is re-checked reading by reading with the
+// step back; for the greedy line also gaps longer than the heartbeat). Whatever is chosen is re-checked reading by reading with the
 // consumer's own interpolation before it is used: the bound is a promise, not an estimate.
 import { gridDoor, interpolate, planGrid, swingingDoor, type KeptPoints } from "./bounded.js";
 import { cheapestLine } from "./bounded-path.js";
@@ -19,11 +19,18 @@ export function reduceBounded(t: ArrayLike<number>, channels: ArrayLike<number>[
   return { times: keep.map((i) => t[i]), values: channels.map((ch) => keep.map((i) => ch[i])) };
 }
 
-/** Every reading (at strictly increasing times) within its bound of the line, and no line longer than the heartbeat. */
+/**
+ * Every reading (at strictly increasing times) within its bound of the line, never more vertices than readings,
+ * and no line longer than the heartbeat unless it spans no reading (a gap in the readings themselves).
+ */
 function keepsBound(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], heartbeatMs: number, line: KeptPoints): boolean {
   const { times, values } = line;
-  if (times[0] !== t[0] || times[times.length - 1] < t[t.length - 1]) return false;
-  for (let k = 1; k < times.length; k++) if (!(times[k] > times[k - 1]) || times[k] - times[k - 1] > heartbeatMs) return false;
+  if (times.length > t.length || times[0] !== t[0] || times[times.length - 1] < t[t.length - 1]) return false;
+  for (let k = 1, i = 0; k < times.length; k++) {
+    if (!(times[k] > times[k - 1])) return false;
+    while (i < t.length && t[i] <= times[k - 1]) i++;
+    if (times[k] - times[k - 1] > heartbeatMs && i < t.length && t[i] < times[k]) return false;
+  }
   let k = 1;
   for (let i = 0; i < t.length; i++) {
     while (times[k] < t[i]) k++;

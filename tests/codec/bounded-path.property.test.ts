@@ -81,6 +81,22 @@ describe("bounded error (cheapest grid line)", () => {
     );
   });
 
+  it("stays on the grid across a gap longer than the heartbeat, jumping it without spanning a reading", () => {
+    const times: number[] = [];
+    for (let i = 0; i < 120; i++) times.push(T0 + i * 60_000 + (i >= 60 ? 7_200_000 : 0) + ((i * 7919) % 3) * 1000 - 1000);
+    times[0] = T0;
+    const values = times.map((_, i) => Math.round(2000 + 40 * Math.sin(i / 9)));
+    const channels = [{ name: "t", unit: "degC", scale: 0.01, offset: 0 }];
+    const d = decodeFrame(encodeFrame({ kind: "irregular", stream: "s", seq: 1, channels, times, values: [values], maxError: 0.05, heartbeatMs: 900_000 }).bytes);
+    expect(worstError(times, values, d)).toBeLessThanOrEqual(5);
+    const { G } = planGrid(times, 900_000)!;
+    expect(Array.from(d.times).every((t) => (t - T0) % G === 0)).toBe(true); // the grid line, not the fallback
+    const jumps = Array.from(d.times).filter((t, k) => k > 0 && t - d.times[k - 1] > 900_000);
+    expect(jumps.length).toBe(1);
+    const k = Array.from(d.times).indexOf(jumps[0]);
+    expect(times.some((t) => t > d.times[k - 1] && t < d.times[k])).toBe(false);
+  });
+
   it("draws a ramp as one line and a step as a line each side of it", () => {
     const times = Array.from({ length: 30 }, (_, i) => T0 + i * 60_000);
     const plan = planGrid(times, 3_600_000)!;
