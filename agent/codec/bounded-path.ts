@@ -6,8 +6,10 @@ import { interpolate, type GridPlan, type KeptPoints } from "./bounded.js";
 
 /** Largest number of candidate values per vertex (2 * bound + 1): beyond it the greedy filter is used. */
 const MAX_VALUES = 41;
-/** Largest search table (grid times x candidate values); larger batches use the greedy filter. */
-const MAX_STATES = 4_000_000;
+/** Largest search table (grid times x candidate values: 12 bytes each); larger batches use the greedy filter. */
+const MAX_STATES = 1_000_000;
+/** Most edges tried (states x lengths x values), about a second here: beyond it the greedy filter is used. */
+const MAX_EDGES = 300_000_000;
 /** Distance (counts) from the cone's edge within which float rounding could matter. */
 const SLACK = 1e-6;
 
@@ -41,7 +43,7 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
   const E = Math.floor(e);
   const W = 2 * E + 1;
   const M = Math.ceil((t[n - 1] - t0) / G);
-  if (W > MAX_VALUES || (M + 1) * W > MAX_STATES) return undefined;
+  if (W > MAX_VALUES || (M + 1) * W > MAX_STATES || (M + 1) * W * maxSteps * W > MAX_EDGES) return undefined;
 
   // next[m]: the first reading after grid time m. Candidate values at m: x[near[m]] - E ... + E, near[m] being
   // the last reading at or before m, or the reading just after m where m is where a line lands across a gap.

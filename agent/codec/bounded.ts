@@ -79,8 +79,15 @@ export interface KeptPoints {
   values: number[][];
 }
 
+/**
+ * Most grid intervals in one line. Readings much denser than the heartbeat (every second, heartbeat 15 min) get a
+ * grid of several reading intervals instead: the search time grows with the square of this, and a slow line
+ * loses next to nothing by bending only every few readings.
+ */
+const MAX_GRID_STEPS = 64;
+
 export interface GridPlan {
-  /** Grid interval (ms): the median interval between readings. */
+  /** Grid interval (ms): the median interval between readings, or a multiple of it (MAX_GRID_STEPS). */
   G: number;
   /** Longest line in grid intervals (the heartbeat). */
   maxSteps: number;
@@ -96,8 +103,9 @@ export function planGrid(t: ArrayLike<number>, heartbeatMs: number): GridPlan | 
     gaps[i - 1] = t[i] - t[i - 1];
   }
   gaps.sort();
-  const G = gaps[(n - 1) >> 1];
-  const maxSteps = Math.min(4096, Math.floor(heartbeatMs / G));
+  const median = gaps[(n - 1) >> 1];
+  const G = median * Math.max(1, Math.ceil(heartbeatMs / median / MAX_GRID_STEPS));
+  const maxSteps = Math.floor(heartbeatMs / G);
   return maxSteps >= 1 ? { G, maxSteps } : undefined;
 }
 

@@ -97,6 +97,12 @@ describe("bounded error (cheapest grid line)", () => {
     expect(times.some((t) => t > d.times[k - 1] && t < d.times[k])).toBe(false);
   });
 
+  it("bends only every few readings where they are much denser than the heartbeat", () => {
+    const times = Array.from({ length: 100 }, (_, i) => T0 + i * 1000);
+    expect(planGrid(times, 900_000)).toEqual({ G: 15_000, maxSteps: 60 });
+    expect(planGrid(times, 60_000)).toEqual({ G: 1000, maxSteps: 60 });
+  });
+
   it("draws a ramp as one line and a step as a line each side of it", () => {
     const times = Array.from({ length: 30 }, (_, i) => T0 + i * 60_000);
     const plan = planGrid(times, 3_600_000)!;
