@@ -1,6 +1,7 @@
-// Bounded-error reduction (opt-in per stream): a swinging-door filter keeps the fewest original points such that
-// straight lines between kept points pass within +-bound of every dropped point, with a heartbeat (never more
-// than `heartbeatMs` between kept points). Kept points are original points, so they are coded losslessly after.
+// Bounded-error reduction (opt-in per stream): the consumer's interpolation, the swinging-door filter on original
+// points (straight lines between kept points pass within +-bound of every dropped point, never more than
+// `heartbeatMs` between kept points), and the vertex grid with its greedy line. The kept points are then coded
+// losslessly. Which reduction a frame gets: bounded-reduce.ts; the cheapest grid line: bounded-path.ts.
 
 /** The value a consumer reconstructs at time t between two kept points (linear interpolation). */
 export function interpolate(ta: number, va: number, tb: number, vb: number, t: number): number {
