@@ -2,7 +2,7 @@
 // path over every (grid time, integer value) vertex finds the line with the fewest bits overall. A vertex sits at
 // t0 + m * G (G: the median reading interval) with an integer value within the bound of the last reading at or
 // before it; an edge is a straight line that passes within the bound of every reading it spans.
-import { interpolate, type GridPlan, type KeptPoints } from "./bounded.js";
+import { interpolate, readingsAt, type GridPlan, type KeptPoints } from "./bounded.js";
 
 /** Largest number of candidate values per vertex (2 * bound + 1): beyond it the greedy filter is used. */
 const MAX_VALUES = 41;
@@ -40,30 +40,49 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
   const t0 = t[0];
   // Widened by a hair so a value exactly at the bound survives float rounding; `fits` then makes the bound strict.
   const e = bound * (1 + 1e-9);
-  const E = Math.floor(e);
-  const W = 2 * E + 1;
+  const W = Math.floor(2 * e) + 1; // candidate values within the bound of one value
   const M = Math.ceil((t[n - 1] - t0) / G);
-  if (W > MAX_VALUES || (M + 1) * W > MAX_STATES || (M + 1) * W * maxSteps * W > MAX_EDGES) return undefined;
+  if (W > MAX_VALUES || (M + 1) * W > MAX_STATES) return undefined;
 
-  // next[m]: the first reading after grid time m. Candidate values at m: x[near[m]] - E ... + E, near[m] being
-  // the last reading at or before m, or the reading just after m where m is where a line lands across a gap.
+  // next[m]: the first reading after grid time m. Candidate values at m: low[m] ... high[m], the integers within
+  // the bound of the readings' polyline there or of the readings either side (a turn between two grid times
+  // needs a vertex beyond the polyline), at most W beyond the polyline's own band; where m is where a line lands
+  // across a gap, those within the bound of the reading after it. Vertex (m, v) is state first[m] + v - low[m].
   const next = new Int32Array(M + 1);
+  const low = new Float64Array(M + 1);
+  const high = new Float64Array(M + 1);
   for (let m = 0, j = 0; m <= M; m++) {
     while (j < n && t[j] <= t0 + m * G) j++;
     next[m] = j;
+    const centre = readingsAt(t, x, t0 + m * G, j);
+    const before = j > 0 ? x[j - 1] : centre;
+    const after = j < n ? x[j] : centre;
+    low[m] = Math.ceil(Math.max(centre - e - W, Math.min(centre, before, after) - e));
+    high[m] = Math.floor(Math.min(centre + e + W, Math.max(centre, before, after) + e));
   }
-  const near = next.map((j) => j - 1);
   const landing = new Int32Array(n).fill(-1); // reading after a gap -> the grid time a line jumps to
   for (let p = 1; p < n; p++) {
     if (t[p] - t[p - 1] <= maxSteps * G) continue;
     const m = Math.floor((t[p] - t0) / G);
     if (t0 + m * G <= t[p - 1]) continue; // no grid time inside the gap: ordinary lines cross it
     landing[p] = m;
-    near[m] = p;
+    low[m] = Math.ceil(x[p] - e);
+    high[m] = Math.floor(x[p] + e);
   }
-  const dist = new Float64Array((M + 1) * W).fill(Infinity);
-  const from = new Int32Array((M + 1) * W).fill(-1);
-  dist[E] = 0; // the first vertex is the first reading
+  const first = new Int32Array(M + 2);
+  let edges = 0;
+  for (let m = 0; m <= M; m++) {
+    const width = Math.max(0, high[m] - low[m] + 1);
+    first[m + 1] = first[m] + width;
+    edges += width * maxSteps * width;
+  }
+  const states = first[M + 1];
+  if (states > MAX_STATES || edges > MAX_EDGES) return undefined;
+  const dist = new Float64Array(states).fill(Infinity);
+  const from = new Int32Array(states).fill(-1);
+  if (!(x[0] >= low[0] && x[0] <= high[0])) return undefined;
+  const start = x[0] - low[0];
+  dist[start] = 0; // the first vertex is the first reading
 
   const stepBits = Float64Array.from({ length: maxSteps + 1 }, (_, s) => cost.steps(s));
   const deltaTable = Float64Array.from({ length: 2 * DELTA_TABLE + 1 }, (_, i) => cost.delta(i - DELTA_TABLE));
@@ -84,11 +103,10 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
   for (let m = 0; m < M; m++) {
     const ga = t0 + m * G;
     const p = next[m];
-    const baseA = x[near[m]] - E;
-    for (let k = 0; k < W; k++) {
-      const here = dist[m * W + k];
-      if (here === Infinity) continue;
-      const va = baseA + k;
+    for (let here = first[m]; here < first[m + 1]; here++) {
+      const bits = dist[here];
+      if (bits === Infinity) continue;
+      const va = low[m] + here - first[m];
       let lo = -Infinity; // slopes of the lines from (ga, va) that pass every reading so far
       let hi = Infinity;
       let j = p;
@@ -102,47 +120,42 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
         }
         if (lo > hi) break;
         if (j === p) continue; // nothing spanned yet: a vertex here would only cost bits
-        const baseB = x[near[mb]] - E;
         const loV = va + lo * s * G;
         const hiV = va + hi * s * G;
-        let a = Math.max(baseB, Math.ceil(loV));
-        let b = Math.min(baseB + W - 1, Math.floor(hiV));
+        let a = Math.max(low[mb], Math.ceil(loV));
+        let b = Math.min(high[mb], Math.floor(hiV));
         // Only an end value at the very edge of the cone can be off by float rounding: the consumer's own
         // interpolation decides those.
         while (a <= b && a - loV < SLACK && !fits(ga, va, gb, a, p, j)) a++;
         while (b >= a && hiV - b < SLACK && !fits(ga, va, gb, b, p, j)) b--;
-        const base = here + stepBits[s];
-        for (let vb = a; vb <= b; vb++) {
-          relax(mb * W + (vb - baseB), base + deltaBits(vb - va), m * W + k);
-        }
+        const base = bits + stepBits[s];
+        for (let vb = a; vb <= b; vb++) relax(first[mb] + vb - low[mb], base + deltaBits(vb - va), here);
       }
       const mb = p < n ? landing[p] : -1;
       if (mb > m) {
         // Across the gap: any value near the reading after it (and within the bound of it, if it is on the grid).
         const gb = t0 + mb * G;
-        const baseB = x[near[mb]] - E;
-        const base = here + cost.steps(mb - m);
-        for (let vb = baseB; vb < baseB + W; vb++) {
-          if (!fits(ga, va, gb, vb, p, next[mb])) continue;
-          relax(mb * W + (vb - baseB), base + deltaBits(vb - va), m * W + k);
+        const base = bits + cost.steps(mb - m);
+        for (let vb = low[mb]; vb <= high[mb]; vb++) {
+          if (fits(ga, va, gb, vb, p, next[mb])) relax(first[mb] + vb - low[mb], base + deltaBits(vb - va), here);
         }
       }
     }
   }
 
   let end = -1;
-  for (let k = 0; k < W; k++) if (dist[M * W + k] < (end < 0 ? Infinity : dist[end])) end = M * W + k;
+  for (let at = first[M]; at < first[M + 1]; at++) if (dist[at] < (end < 0 ? Infinity : dist[end])) end = at;
   if (end < 0) return undefined;
   const path: number[] = [];
   for (let at = end; at >= 0; at = from[at]) path.push(at);
   path.reverse();
-  if (path[0] !== E) return undefined;
+  if (path[0] !== start) return undefined;
   const times: number[] = [];
   const values: number[] = [];
-  for (const at of path) {
-    const m = Math.floor(at / W);
+  for (let k = 0, m = 0; k < path.length; k++) {
+    while (first[m + 1] <= path[k]) m++;
     times.push(t0 + m * G);
-    values.push(x[near[m]] - E + (at % W));
+    values.push(low[m] + path[k] - first[m]);
   }
   return { times, values: [values] };
 }

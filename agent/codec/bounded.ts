@@ -75,6 +75,16 @@ function enforce(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: nu
   return out;
 }
 
+/**
+ * The readings' own polyline at grid time g (`next`: the first reading after g): a grid vertex takes a value
+ * within the bound of it, so vertices never drift off the data, even where readings fall between grid times.
+ */
+export function readingsAt(t: ArrayLike<number>, x: ArrayLike<number>, g: number, next: number): number {
+  if (next === 0) return x[0];
+  if (next === t.length || t[next - 1] === g) return x[next - 1];
+  return interpolate(t[next - 1], x[next - 1], t[next], x[next], g);
+}
+
 export interface KeptPoints {
   times: number[];
   values: number[][];
@@ -143,9 +153,9 @@ export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bo
           lo = Math.max(lo, va[c] + (x[j] - e - va[c]) * k);
           hi = Math.min(hi, va[c] + (x[j] + e - va[c]) * k);
         }
-        // A kept point also stays within the bound of the last reading it covers: anchors never drift off the data.
-        let a = Math.ceil(Math.max(lo, x[q - 1] - e));
-        let b = Math.floor(Math.min(hi, x[q - 1] + e));
+        const near = readingsAt(t, x, gb, q);
+        let a = Math.ceil(Math.max(lo, near - e));
+        let b = Math.floor(Math.min(hi, near + e));
         // The consumer's own interpolation has the last word (float rounding at the edges).
         const fits = (v: number) => {
           for (let j = p; j < q; j++) if (Math.abs(interpolate(ga, va[c], gb, v, t[j]) - x[j]) > bounds[c]) return false;

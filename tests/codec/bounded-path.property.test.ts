@@ -97,6 +97,18 @@ describe("bounded error (cheapest grid line)", () => {
     expect(times.some((t) => t > d.times[k - 1] && t < d.times[k])).toBe(false);
   });
 
+  it("turns between two grid times: a vertex may lie beyond the readings' own line", () => {
+    // Readings 45 s after each grid time, falling fast then rising fast: the turn is between grid times.
+    const times = Array.from({ length: 40 }, (_, i) => (i === 0 ? T0 : T0 + (i - 1) * 60_000 + 45_000));
+    const values = times.map((_, i) => 2000 + 30 * Math.abs(i - 20));
+    const plan = planGrid(times, 900_000)!;
+    const line = cheapestGridLine(times, values, 5, plan, { steps: (s) => gammaBits(s - plan.maxSteps), delta: gammaBits });
+    expect(line).toBeDefined();
+    const d = decodeFrame(encodeFrame({ kind: "irregular", stream: "s", seq: 1, channels: [{ name: "t", unit: "degC", scale: 0.01, offset: 0 }], times, values: [values], maxError: 0.05, heartbeatMs: 900_000 }).bytes);
+    expect(Array.from(d.times)).toEqual(line!.times);
+    expect(worstError(times, values, d)).toBeLessThanOrEqual(5);
+  });
+
   it("bends only every few readings where they are much denser than the heartbeat", () => {
     const times = Array.from({ length: 100 }, (_, i) => T0 + i * 1000);
     expect(planGrid(times, 900_000)).toEqual({ G: 15_000, maxSteps: 60 });
