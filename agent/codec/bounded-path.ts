@@ -34,7 +34,9 @@ export function gammaBits(r: number): number {
  * heartbeat the line jumps from a vertex at or after the reading before the gap to the last grid time at or before
  * the reading after it: longer than the heartbeat, but spanning no reading.
  */
-export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bound: number, plan: GridPlan, cost: EdgeCost): KeptPoints | undefined {
+export function cheapestGridLine(readingTimes: ArrayLike<number>, readings: ArrayLike<number>, bound: number, plan: GridPlan, cost: EdgeCost): KeptPoints | undefined {
+  const t = Float64Array.from(readingTimes); // one array type in the hot loop below
+  const x = Float64Array.from(readings);
   const n = t.length;
   const { G, maxSteps } = plan;
   const t0 = t[0];
@@ -88,11 +90,11 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
   const deltaTable = Float64Array.from({ length: 2 * DELTA_TABLE + 1 }, (_, i) => cost.delta(i - DELTA_TABLE));
   const deltaBits = (d: number) => (d >= -DELTA_TABLE && d <= DELTA_TABLE ? deltaTable[d + DELTA_TABLE] : cost.delta(d));
 
+  const consumer = interpolate; // bound once: an imported binding may be a getter per call
   const fits = (ga: number, va: number, gb: number, vb: number, p: number, q: number): boolean => {
-    for (let j = p; j < q; j++) if (Math.abs(interpolate(ga, va, gb, vb, t[j]) - x[j]) > bound) return false;
+    for (let j = p; j < q; j++) if (Math.abs(consumer(ga, va, gb, vb, t[j]) - x[j]) > bound) return false;
     return true;
   };
-
   const relax = (at: number, d: number, src: number) => {
     if (d < dist[at]) {
       dist[at] = d;
@@ -129,7 +131,15 @@ export function cheapestGridLine(t: ArrayLike<number>, x: ArrayLike<number>, bou
         while (a <= b && a - loV < SLACK && !fits(ga, va, gb, a, p, j)) a++;
         while (b >= a && hiV - b < SLACK && !fits(ga, va, gb, b, p, j)) b--;
         const base = bits + stepBits[s];
-        for (let vb = a; vb <= b; vb++) relax(first[mb] + vb - low[mb], base + deltaBits(vb - va), here);
+        const offset = first[mb] - low[mb];
+        for (let vb = a; vb <= b; vb++) {
+          const d = vb - va;
+          const bitsThere = base + (d >= -DELTA_TABLE && d <= DELTA_TABLE ? deltaTable[d + DELTA_TABLE] : cost.delta(d));
+          if (bitsThere < dist[offset + vb]) {
+            dist[offset + vb] = bitsThere;
+            from[offset + vb] = here;
+          }
+        }
       }
       const mb = p < n ? landing[p] : -1;
       if (mb > m) {
