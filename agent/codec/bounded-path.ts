@@ -1,7 +1,8 @@
 // Cheapest bounded-error line on a time grid: instead of growing each line as far as it goes (greedy), a shortest
-// path over every (grid time, integer value) vertex finds the line with the fewest bits overall. A vertex sits at
-// t0 + m * G (G: the median reading interval) with an integer value within the bound of the last reading at or
-// before it; an edge is a straight line that passes within the bound of every reading it spans.
+// path over every (grid time, integer value) vertex finds the line with the fewest estimated bits overall. A
+// vertex sits at t0 + m * G (GridPlan) with an integer value near the readings there; an edge is a straight line
+// that passes within the bound of every reading it spans. Vertices are visited in time order (edges only go
+// forward), so one pass settles every vertex.
 import { interpolate, readingsAt, type GridPlan, type KeptPoints } from "./bounded.js";
 
 /** Largest number of candidate values per vertex (2 * bound + 1): beyond it the greedy filter is used. */
@@ -181,7 +182,7 @@ export function cheapestLine(t: ArrayLike<number>, x: ArrayLike<number>, bound: 
   let nominal = plan.maxSteps;
   for (let round = 0; round < 2; round++) {
     const line = cheapestGridLine(t, x, bound, plan, { steps: (s) => gammaBits(s - nominal), delta: gammaBits });
-    if (!line) return undefined;
+    if (!line) return best;
     const { times, values } = line;
     const steps = times.slice(1).map((tb, i) => Math.round((tb - times[i]) / plan.G));
     const median = Float64Array.from(steps).sort()[steps.length >> 1] ?? plan.maxSteps;
