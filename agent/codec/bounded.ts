@@ -1,6 +1,7 @@
-// Bounded-error reduction (opt-in per stream): a swinging-door filter keeps the fewest original points such that
-// straight lines between kept points pass within +-bound of every dropped point, with a heartbeat (never more
-// than `heartbeatMs` between kept points). Kept points are original points, so they are coded losslessly after.
+// Bounded-error reduction (opt-in per stream): the consumer's interpolation, the swinging-door filter on original
+// points (straight lines between kept points pass within +-bound of every dropped point, never more than
+// `heartbeatMs` between kept points), and the vertex grid with its greedy line. The kept points are then coded
+// losslessly. Which reduction a frame gets: bounded-reduce.ts; the cheapest grid line: bounded-path.ts.
 
 /** The value a consumer reconstructs at time t between two kept points (linear interpolation). */
 export function interpolate(ta: number, va: number, tb: number, vb: number, t: number): number {
@@ -74,29 +75,60 @@ function enforce(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: nu
   return out;
 }
 
+/**
+ * The readings' own polyline at grid time g (`next`: the first reading after g): a grid vertex takes a value
+ * within the bound of it, so vertices never drift off the data, even where readings fall between grid times.
+ */
+export function readingsAt(t: ArrayLike<number>, x: ArrayLike<number>, g: number, next: number): number {
+  if (next === 0) return x[0];
+  if (next === t.length || t[next - 1] === g) return x[next - 1];
+  return interpolate(t[next - 1], x[next - 1], t[next], x[next], g);
+}
+
 export interface KeptPoints {
   times: number[];
   values: number[][];
 }
 
 /**
- * Grid variant for readings at strictly increasing times: kept points sit on a grid of the median interval from
- * the first reading (t0 + m * G) and take any integer value that keeps every reading in range. Kept times then
- * code as small multiples of G instead of jittered milliseconds, and free values let lines run longer than
- * lines through original points. Returns undefined where it cannot apply (the caller falls back to swingingDoor).
+ * Most grid intervals in one line. Readings much denser than the heartbeat (every second, heartbeat 15 min) get a
+ * grid of several reading intervals instead: the search time grows with the square of this, and a slow line
+ * loses next to nothing by bending only every few readings.
  */
-export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], heartbeatMs: number): KeptPoints | undefined {
+const MAX_GRID_STEPS = 64;
+
+export interface GridPlan {
+  /** Grid interval (ms): the median interval between readings, or a multiple of it (MAX_GRID_STEPS). */
+  G: number;
+  /** Longest line in grid intervals (the heartbeat). */
+  maxSteps: number;
+}
+
+/** The vertex grid for readings at strictly increasing times, or undefined where no grid applies. */
+export function planGrid(t: ArrayLike<number>, heartbeatMs: number): GridPlan | undefined {
   const n = t.length;
   if (n < 3) return undefined;
-  const gaps: number[] = [];
+  const gaps = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) {
     if (!(t[i] > t[i - 1])) return undefined;
-    gaps.push(t[i] - t[i - 1]);
+    gaps[i - 1] = t[i] - t[i - 1];
   }
-  gaps.sort((a, b) => a - b);
-  const G = gaps[gaps.length >> 1];
-  const maxSteps = Math.min(4096, Math.floor(heartbeatMs / G));
-  if (maxSteps < 1) return undefined;
+  gaps.sort();
+  const median = gaps[(n - 1) >> 1];
+  const G = median * Math.max(1, Math.ceil(heartbeatMs / median / MAX_GRID_STEPS));
+  const maxSteps = Math.floor(heartbeatMs / G);
+  return maxSteps >= 1 ? { G, maxSteps } : undefined;
+}
+
+/**
+ * Greedy grid variant for readings at strictly increasing times: kept points sit on the grid (t0 + m * G) and take
+ * any integer value that keeps every reading in range. Kept times then code as small multiples of G instead of
+ * jittered milliseconds, and free values let lines run longer than lines through original points. Returns
+ * undefined where it cannot apply (a gap longer than the heartbeat).
+ */
+export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], plan: GridPlan): KeptPoints | undefined {
+  const n = t.length;
+  const { G, maxSteps } = plan;
   const C = channels.length;
 
   /** The longest line from the anchor that some integer end value keeps within bounds, and those end values. */
@@ -113,15 +145,17 @@ export function gridDoor(t: ArrayLike<number>, channels: ArrayLike<number>[], bo
         let lo = -Infinity;
         let hi = Infinity;
         const x = channels[c];
-        const e = bounds[c] * (1 - 1e-9);
+        // Widened by a hair, not narrowed: an end value exactly at the bound is allowed, and the integer rounding
+        // below would otherwise lose a whole count of freedom. `fits` then makes the bound strict.
+        const e = bounds[c] * (1 + 1e-9);
         for (let j = p; j < q; j++) {
           const k = (gb - ga) / (t[j] - ga);
           lo = Math.max(lo, va[c] + (x[j] - e - va[c]) * k);
           hi = Math.min(hi, va[c] + (x[j] + e - va[c]) * k);
         }
-        // A kept point also stays within the bound of the last reading it covers: anchors never drift off the data.
-        let a = Math.ceil(Math.max(lo, x[q - 1] - e));
-        let b = Math.floor(Math.min(hi, x[q - 1] + e));
+        const near = readingsAt(t, x, gb, q);
+        let a = Math.ceil(Math.max(lo, near - e));
+        let b = Math.floor(Math.min(hi, near + e));
         // The consumer's own interpolation has the last word (float rounding at the edges).
         const fits = (v: number) => {
           for (let j = p; j < q; j++) if (Math.abs(interpolate(ga, va[c], gb, v, t[j]) - x[j]) > bounds[c]) return false;

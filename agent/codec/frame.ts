@@ -1,6 +1,6 @@
 // Encoder and decoder of the batch frame, byte for byte as docs/wire-format.md describes it.
 import { ByteWriter } from "./bytes.js";
-import { gridDoor, swingingDoor } from "./bounded.js";
+import { reduceBounded } from "./bounded-reduce.js";
 import { FrameError } from "./errors.js";
 import { checkFrame, readChannels, readHead, readTimePlan, sealFrame, writeChannels, writeStreamRef, writeTimePlan } from "./header.js";
 import { RangeDecoder, RangeEncoder, MAX_IMPLIED_ZEROS } from "./range-coder.js";
@@ -85,17 +85,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     if (input.maxError !== undefined) {
       if (!(input.maxError >= 0) || !Number.isFinite(input.maxError)) throw new RangeError(`maxError ${input.maxError} must be a finite number >= 0`);
       const bounds = input.channels.map((c) => (c.scale === 0 ? 0 : input.maxError! / Math.abs(c.scale)));
-      const heartbeat = input.heartbeatMs ?? 900_000;
-      const grid = gridDoor(times, values, bounds, heartbeat);
-      if (grid) {
-        times = grid.times;
-        values = grid.values;
-      } else {
-        const keep = swingingDoor(times, values, bounds, heartbeat);
-        const [t, v] = [times, values];
-        times = keep.map((i) => t[i]);
-        values = v.map((ch) => keep.map((i) => ch[i]));
-      }
+      ({ times, values } = reduceBounded(times, values, bounds, input.heartbeatMs ?? 900_000));
     }
     const m = times.length;
     t0 = m ? times[0] : 0;

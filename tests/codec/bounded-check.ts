@@ -1,9 +1,9 @@
 // How a consumer reconstructs a bounded frame at the original reading times, and the worst error (in counts).
 import { interpolate, type DecodedFrame } from "../../agent/codec/index.js";
 
-export function worstError(times: ArrayLike<number>, values: ArrayLike<number>, d: DecodedFrame): number {
+export function worstError(times: ArrayLike<number>, values: ArrayLike<number>, d: DecodedFrame, channel = 0): number {
   const kt = d.times;
-  const kv = d.channels[0].counts;
+  const kv = d.channels[channel].counts;
   let increasing = true;
   for (let k = 1; k < d.count; k++) if (!(kt[k] > kt[k - 1])) increasing = false;
   let worst = 0;

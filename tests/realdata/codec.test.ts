@@ -36,10 +36,14 @@ describe.each(files.temperature)("temperature %s", (file) => {
     expect(counts).toEqual(s.counts);
   });
 
-  it("bounded error 0.05 degC holds on every point", () => {
-    const [f] = encodeIrregularSeries(s.times, s.counts, { stream: s.name, channel, maxError: 0.05, heartbeatMs: 3_600_000 });
+  it.each([900_000, 3_600_000])("bounded error 0.05 degC holds on every point, heartbeat %i ms", (heartbeatMs) => {
+    const [f] = encodeIrregularSeries(s.times, s.counts, { stream: s.name, channel, maxError: 0.05, heartbeatMs });
     const d = decodeFrame(f.bytes);
     const worst = worstError(s.times, s.counts, d) * TEMPERATURE_RESOLUTION;
     expect(worst).toBeLessThanOrEqual(0.05 + 1e-12);
+    expect(d.count).toBeLessThanOrEqual(s.times.length);
+    // Vertices are at most the heartbeat apart unless the readings themselves were further apart.
+    const longest = s.times.reduce((m, t, i) => (i ? Math.max(m, t - s.times[i - 1]) : m), heartbeatMs);
+    for (let k = 1; k < d.count; k++) expect(d.times[k] - d.times[k - 1]).toBeLessThanOrEqual(longest);
   });
 });
