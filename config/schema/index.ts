@@ -42,7 +42,7 @@ export const processorConfig = z.discriminatedUnion("type", [
 ]);
 
 export const streamConfig = z.strictObject({
-  name: streamName,
+  name: streamName.describe("unique per gateway; \"agent\" is reserved for the agent's own event stream"),
   group: z.string().min(1).optional().describe("cold room or machine this stream belongs to: links a door to the temperature alarms of its room"),
   sensor: sensorConfig,
   processors: z.array(processorConfig).default([]),
@@ -104,7 +104,9 @@ export const agentConfig = z
     const seen = new Map<string, number>();
     cfg.streams.forEach((s, i) => {
       const first = seen.get(s.name);
-      if (first !== undefined) {
+      if (s.name === AGENT_STREAM) {
+        ctx.addIssue({ code: "custom", path: ["streams", i, "name"], message: `"${AGENT_STREAM}" is reserved for the agent's own event stream: choose another name` });
+      } else if (first !== undefined) {
         ctx.addIssue({ code: "custom", path: ["streams", i, "name"], message: `duplicate stream name "${s.name}" (also streams[${first}].name)` });
       } else seen.set(s.name, i);
       s.processors.forEach((p, j) => {

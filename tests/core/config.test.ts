@@ -55,6 +55,7 @@ const bad: [string, Mutate, string, RegExp][] = [
   ["unknown top-level key", (c) => (c.brokers = []), "brokers", /unknown key/],
   ["wrong type for interval", (c) => ((c.streams[0].sensor as any).intervalMs = "fast"), "streams[0].sensor.intervalMs", /number/],
   ["duplicate stream names", (c) => c.streams.push({ ...c.streams[0] }), "streams[1].name", /duplicate stream name "room\/temp"/],
+  ["the agent's own stream name", (c) => (c.streams[0].name = "agent"), "streams[0].name", /"agent" is reserved for the agent's own event stream/],
   // Found by a birthday search: CRC-32 collisions, so a compact frame header could not tell these streams apart.
   ["two streams with one id", (c) => c.streams.push({ ...c.streams[0], name: "room/sjmzshkz" }, { ...c.streams[0], name: "room/gnylcbcx" }), "streams[2].name", /"room\/gnylcbcx" has the same id 0x36e102ee .* as "room\/sjmzshkz"/],
   [
