@@ -4,7 +4,8 @@ import { gridDoor, swingingDoor } from "./bounded.js";
 import { crc32 } from "./crc32.js";
 import { FrameError } from "./errors.js";
 import { RangeDecoder, RangeEncoder, MAX_IMPLIED_ZEROS } from "./range-coder.js";
-import { decodeTimes, encodeTimes, planTimes, type TimeMode } from "./timestamps.js";
+import { decodeIrregularPayload, encodeIrregularPayload, LATEST_CODING, MAX_SAMPLES_PER_BYTE } from "./irregular-payload.js";
+import type { TimeMode } from "./timestamps.js";
 import { decodeValues, encodeValues, MAX_COUNT, type PredictorName } from "./values.js";
 import {
   FORMAT_VERSION,
@@ -28,6 +29,8 @@ const SEVERITY: (EventItem["severity"] | undefined)[] = [undefined, "info", "war
 export const FLAG_UNTRUSTED = 0x10;
 export const FLAG_GAP = 0x20;
 const KNOWN_BITS = 0x03 | FLAG_UNTRUSTED | FLAG_GAP;
+/** In the time-mode byte of an irregular frame: the payload uses coding 2 (irregular-payload.ts). */
+const TIME_MODE_CODING_2 = 0x80;
 /** Offsets of the fixed part of the header (identical in every format version). */
 export const OFFSET = { magic: 0, version: 1, kindFlags: 2, codec: 3, t0: 4, length: 10 } as const;
 const MIN_FRAME = 15;
@@ -115,15 +118,13 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     body.varint(m);
     body.str(input.stream);
     writeChannels(body, input.channels);
-    const plan = planTimes(times);
+    const coding = input.payloadCoding ?? LATEST_CODING;
+    const { plan, bytes, chosen } = encodeIrregularPayload(times, values, coding);
     body.varint(plan.quantum);
-    body.u8(plan.mode);
+    body.u8(plan.mode | (coding === 2 ? TIME_MODE_CODING_2 : 0));
     body.svarint(plan.nominal);
     if (codec === "bounded") body.decimal(input.maxError!);
-    const enc = new RangeEncoder();
-    encodeTimes(enc, times, plan);
-    const chosen = values.map((v) => encodeValues(enc, Float64Array.from(v), false));
-    body.bytes(enc.finish());
+    body.bytes(bytes);
     summary = summarize(chosen);
     samples = n;
     tFirst = n ? input.times[0] : 0;
@@ -296,10 +297,13 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
   let mode: TimeMode = 0;
   let quantum = 1;
   let nominal = 0;
+  let coding: 1 | 2 = 1;
   if (kind === "irregular") {
     quantum = r.varint("time quantum");
-    const m = r.u8("time mode");
-    if (m > 1 || quantum < 1) throw new FrameError(`malformed frame: time mode ${m}, quantum ${quantum}`);
+    const modeByte = r.u8("time mode");
+    const m = modeByte & ~TIME_MODE_CODING_2;
+    if (modeByte & TIME_MODE_CODING_2) coding = 2;
+    if (m > (coding === 2 ? 2 : 1) || quantum < 1) throw new FrameError(`malformed frame: time mode ${m}, quantum ${quantum}`);
     mode = m as TimeMode;
     nominal = r.svarint("nominal interval");
     frame.timeQuantumMs = quantum;
@@ -314,23 +318,25 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
       frame.gapBefore = lost === 0 ? { reason } : { lostSamples: lost - 1, reason };
     }
   }
-  // The coder spends at least ~0.06 bits per sample and channel: a count beyond that is a lie, not a big frame.
-  if (count * frame.channels.length > 130 * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
+  // The coder spends at least ~0.06 bits per sample and channel (coding 2: see MAX_SAMPLES_PER_BYTE): a count
+  // beyond that is a lie, not a big frame.
+  const perByte = coding === 2 ? MAX_SAMPLES_PER_BYTE : 130;
+  if (count * frame.channels.length > perByte * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
   frame.times = new Float64Array(count);
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
   const dec = new RangeDecoder(bytes, r.pos, end);
   if (kind === "irregular") {
-    decodeTimes(dec, t0, count, { quantum, mode, nominal }, frame.times);
+    frame.predictors = decodeIrregularPayload(dec, coding, t0, { quantum, mode, nominal }, frame.times, frame.channels.map((ch) => ch.counts));
     for (let i = 0; i < count; i++) {
       if (!Number.isSafeInteger(frame.times[i]) || Math.abs(frame.times[i]) >= TIME_LIMIT) throw new FrameError("malformed frame: timestamp out of range");
     }
   } else {
     for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / frame.rateHz!;
-  }
-  for (const ch of frame.channels) {
-    const chosen: PredictorName[] = [];
-    decodeValues(dec, count, ch.counts, chosen);
-    frame.predictors.push(chosen);
+    for (const ch of frame.channels) {
+      const chosen: PredictorName[] = [];
+      decodeValues(dec, count, ch.counts, chosen);
+      frame.predictors.push(chosen);
+    }
   }
   if (dec.overrun() > MAX_IMPLIED_ZEROS) throw new FrameError("truncated frame: payload ended before its samples");
   return frame;

@@ -5,7 +5,7 @@
 import { decodeInt, encodeInt, IntModel } from "./int-coder.js";
 import type { RangeDecoder, RangeEncoder } from "./range-coder.js";
 
-export type TimeMode = 0 | 1; // 0: delta-of-delta, 1: delta from nominal
+export type TimeMode = 0 | 1 | 2; // 0: delta-of-delta, 1: delta from nominal, 2: grid (payload coding 2 only)
 
 export interface TimePlan {
   quantum: number;

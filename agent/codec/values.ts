@@ -14,9 +14,9 @@ const LPC_LIMIT = 2 ** 24;
 export const MAX_COUNT = 2 ** 46;
 
 export type PredictorName = "raw" | "delta" | "delta2" | "lpc";
-const NAMES: PredictorName[] = ["raw", "delta", "delta2", "lpc"];
+export const NAMES: PredictorName[] = ["raw", "delta", "delta2", "lpc"];
 
-function fixedPrediction(x: Float64Array, i: number, order: number): number {
+export function fixedPrediction(x: Float64Array, i: number, order: number): number {
   if (order === 0 || i === 0) return 0;
   if (order === 1 || i === 1) return x[i - 1];
   return 2 * x[i - 1] - x[i - 2];

@@ -1,0 +1,170 @@
+// The range-coded payload of an irregular frame (timestamps, then each channel's values), in either payload coding:
+// 1, the integer models of int-coder.ts with choices estimated from bit lengths (format version 1 as released), or
+// 2, the residual models of residual-coder.ts with every choice (time mode, predictor per segment) made by
+// actually coding the candidates and keeping the cheapest: the encoder searches, the decoder decodes once.
+import { FrameError } from "./errors.js";
+import { RangeEncoder, type RangeDecoder } from "./range-coder.js";
+import { decodeResidual, encodeResidual, PRIORS, ResidualModel } from "./residual-coder.js";
+import { decodeTimes, encodeTimes, planTimes, type TimeMode, type TimePlan } from "./timestamps.js";
+import { decodeValues, encodeValues, fixedPrediction, MAX_COUNT, NAMES, SEGMENT, type PredictorName } from "./values.js";
+
+export type PayloadCoding = 1 | 2;
+export const LATEST_CODING: PayloadCoding = 2;
+
+export interface IrregularPayload {
+  plan: TimePlan;
+  bytes: Uint8Array;
+  /** Predictor per segment, per channel (for stats). */
+  chosen: PredictorName[][];
+}
+
+const PREDICTOR_BITS = 2;
+/**
+ * Coding 2 codes every sample of every channel with at least one counting decision, and a counting probability
+ * never exceeds 1 - 31/32768 (range-coder.ts), so a sample costs at least 0.00136 bits: a decoder refuses a frame
+ * that claims more samples per payload byte than that allows (with slack for the implied trailing zeros).
+ */
+export const MAX_SAMPLES_PER_BYTE = 5000;
+
+function timesModel(): ResidualModel {
+  return new ResidualModel(PRIORS.times, false);
+}
+
+/** floor(a / b) of integers (b > 0), exact where float division could round across an integer. */
+function floorDiv(a: number, b: number): number {
+  let k = Math.floor(a / b);
+  if (k * b > a) k--;
+  else if ((k + 1) * b <= a) k++;
+  return k;
+}
+
+/**
+ * Mode 2 (grid): a reading is expected on the grid point of t0 + k * nominal * quantum that follows the grid point
+ * nearest to the previous reading; the residual is its offset from there. Readings of a clock that ticks on a
+ * grid with jitter cost their jitter once, not twice as an interval does; a gap re-anchors after one residual.
+ */
+function gridReference(u: number, nominal: number): number {
+  return (floorDiv(2 * u + nominal, 2 * nominal) + 1) * nominal;
+}
+
+function encodeTimes2(enc: RangeEncoder, t: ArrayLike<number>, plan: TimePlan): void {
+  const m = timesModel();
+  const { quantum, mode, nominal } = plan;
+  let prev = nominal;
+  for (let i = 1; i < t.length; i++) {
+    if (mode === 2) {
+      encodeResidual(enc, m, (t[i] - t[0]) / quantum - gridReference((t[i - 1] - t[0]) / quantum, nominal));
+      continue;
+    }
+    const d = (t[i] - t[i - 1]) / quantum;
+    encodeResidual(enc, m, d - prev);
+    if (mode === 0) prev = d;
+  }
+}
+
+function decodeTimes2(dec: RangeDecoder, t0: number, count: number, plan: TimePlan, out: Float64Array): void {
+  const m = timesModel();
+  const { quantum, mode, nominal } = plan;
+  let prev = nominal;
+  let u = 0; // (t - t0) / quantum
+  if (count > 0) out[0] = t0;
+  for (let i = 1; i < count; i++) {
+    if (mode === 2) {
+      u = decodeResidual(dec, m) + gridReference(u, nominal);
+    } else {
+      const d = decodeResidual(dec, m) + prev;
+      if (mode === 0) prev = d;
+      u += d;
+    }
+    out[i] = t0 + u * quantum;
+  }
+}
+
+/** The time mode that codes shortest, tried for real. */
+function planTimes2(t: ArrayLike<number>): TimePlan {
+  const estimate = planTimes(t);
+  if (t.length < 3) return estimate;
+  let best = estimate;
+  let bestBits = Infinity;
+  const modes: TimeMode[] = [estimate.mode, estimate.mode === 0 ? 1 : 0];
+  if (estimate.nominal > 0) modes.push(2);
+  for (const mode of modes) {
+    const plan = { ...estimate, mode };
+    const trial = new RangeEncoder();
+    encodeTimes2(trial, t, plan);
+    const bits = trial.bits();
+    if (bits < bestBits) [best, bestBits] = [plan, bits];
+  }
+  return best;
+}
+
+function encodeSegment(enc: RangeEncoder, m: ResidualModel, x: Float64Array, start: number, end: number, order: number): void {
+  for (let i = start; i < end; i++) {
+    encodeResidual(enc, m, x[i] - fixedPrediction(x, i, order));
+    if (i === 0) m.prevLength = 0; // the first value is coded whole: its length says nothing about the residuals
+  }
+}
+
+function encodeValues2(enc: RangeEncoder, x: Float64Array): PredictorName[] {
+  const m = new ResidualModel(PRIORS.values, true);
+  const chosen: PredictorName[] = [];
+  for (let start = 0; start < x.length; start += SEGMENT) {
+    const end = Math.min(x.length, start + SEGMENT);
+    let best = 1;
+    let bestBits = Infinity;
+    for (let order = 0; order <= 2; order++) {
+      const trial = new RangeEncoder();
+      encodeSegment(trial, m.clone(), x, start, end, order);
+      const bits = trial.bits();
+      if (bits < bestBits) [best, bestBits] = [order, bits];
+    }
+    enc.direct(best, PREDICTOR_BITS);
+    chosen.push(NAMES[best]);
+    encodeSegment(enc, m, x, start, end, best);
+  }
+  return chosen;
+}
+
+function decodeValues2(dec: RangeDecoder, count: number, out: Float64Array, chosen?: PredictorName[]): void {
+  const m = new ResidualModel(PRIORS.values, true);
+  for (let start = 0; start < count; start += SEGMENT) {
+    const end = Math.min(count, start + SEGMENT);
+    const order = dec.direct(PREDICTOR_BITS);
+    if (order > 2) throw new FrameError(`malformed frame: unknown predictor ${order}`);
+    chosen?.push(NAMES[order]);
+    for (let i = start; i < end; i++) {
+      const v = decodeResidual(dec, m) + fixedPrediction(out, i, order);
+      if (!(Math.abs(v) < MAX_COUNT)) throw new FrameError("malformed frame: value out of range");
+      out[i] = v;
+      if (i === 0) m.prevLength = 0;
+    }
+  }
+}
+
+export function encodeIrregularPayload(times: ArrayLike<number>, values: ArrayLike<number>[], coding: PayloadCoding): IrregularPayload {
+  const enc = new RangeEncoder();
+  if (coding === 1) {
+    const plan = planTimes(times);
+    encodeTimes(enc, times, plan);
+    const chosen = values.map((v) => encodeValues(enc, Float64Array.from(v), false));
+    return { plan, bytes: enc.finish(), chosen };
+  }
+  const plan = planTimes2(times);
+  encodeTimes2(enc, times, plan);
+  const chosen = values.map((v) => encodeValues2(enc, Float64Array.from(v)));
+  return { plan, bytes: enc.finish(), chosen };
+}
+
+/** Decodes the times into `times` and each channel's counts into `counts[c]`; returns the predictors per channel. */
+export function decodeIrregularPayload(dec: RangeDecoder, coding: PayloadCoding, t0: number, plan: TimePlan, times: Float64Array, counts: Float64Array[]): PredictorName[][] {
+  const n = times.length;
+  if (plan.mode === 2 && plan.nominal < 1) throw new FrameError(`malformed frame: grid time mode with nominal interval ${plan.nominal}`);
+  if (coding === 1) decodeTimes(dec, t0, n, plan, times);
+  else decodeTimes2(dec, t0, n, plan, times);
+  return counts.map((out) => {
+    const chosen: PredictorName[] = [];
+    if (coding === 1) decodeValues(dec, n, out, chosen);
+    else decodeValues2(dec, n, out, chosen);
+    return chosen;
+  });
+}

@@ -1,0 +1,199 @@
+// Payload coding 2 of one stream of signed integer residuals (timestamps, or one channel's values).
+// The bit length L of the zigzagged residual is coded relative to the previous length P, which it usually equals
+// or is next to: "L = P?", then the direction, then the distance in unary (an escape to 6 raw bits after ESCAPE
+// steps). Most residuals take 1-3 binary decisions instead of the 6 of a length tree. The two bits below the
+// leading one are modelled per length, the rest are raw. Every decision uses a counting probability
+// (range-coder.ts: CountingBits), so a cold model in a 60-reading frame learns in a few samples.
+import { FrameError } from "./errors.js";
+import { countingBits, type RangeDecoder, type RangeEncoder } from "./range-coder.js";
+
+export const MAX_LENGTH = 53;
+/** Length contexts: lengths above this share the last context. */
+/** Length contexts: lengths above this share the last context (merging shorter ones measured worse). */
+const CONTEXTS = 24;
+const ESCAPE = 4;
+const ESCAPE_BITS = 6;
+/** Short residuals are peaked inside their length class: model a second bit there; longer ones are near flat. */
+const TWO_BITS_UP_TO = 4;
+
+// Offsets of each decision's states in one Int32Array.
+const SAME = 0;
+const UP = SAME + CONTEXTS;
+const FAR = UP + CONTEXTS; // [context][direction][step]
+const MANT = FAR + CONTEXTS * 2 * ESCAPE; // [length][node of a 2-level tree]
+const SIZE = MANT + (MAX_LENGTH + 1) * 4;
+
+/** Starting beliefs of a model: P(same length), P(longer | not same); confidence in counted observations. */
+export interface ResidualPrior {
+  same: number;
+  up: number;
+  further: number;
+  confidence: number;
+}
+
+function template(prior: ResidualPrior): Int32Array {
+  const s = new Int32Array(SIZE);
+  const set = (from: number, to: number, p1: number, n: number) => s.fill(countingBits.state(p1, n), from, to);
+  set(SAME, UP, 1 - prior.same, prior.confidence);
+  set(UP, FAR, prior.up, prior.confidence);
+  set(FAR, MANT, prior.further, prior.confidence);
+  set(MANT, SIZE, 0.5, 0);
+  // From length 0 the only way is up, so its "up" state is never used.
+  return s;
+}
+
+/** Adaptive state of one residual stream; `prevLength` starts at the prior's typical length. */
+export class ResidualModel {
+  readonly s: Int32Array;
+  prevLength = 0;
+  /**
+   * true: the length and mantissa are of |v| and the sign is a raw bit (values: a magnitude keeps its statistics
+   * whatever its sign). false: of the zigzagged residual (timestamps: the sign of jitter follows a pattern that the
+   * length contexts capture).
+   */
+  readonly signApart: boolean;
+  constructor(template: Int32Array, signApart: boolean) {
+    this.s = template.slice();
+    this.signApart = signApart;
+  }
+  clone(): ResidualModel {
+    const m = new ResidualModel(this.s, this.signApart);
+    m.prevLength = this.prevLength;
+    return m;
+  }
+}
+
+/** The starting models of payload coding 2; built once. */
+export const PRIORS = {
+  /** Interval residuals: usually zero or a tick of jitter, the same as the previous one. */
+  times: template({ same: 0.75, up: 0.5, further: 0.25, confidence: 4 }),
+  /** Value residuals: near the previous length, P ~ 2^-distance (as coding 1's length prior), held weakly. */
+  values: template({ same: 0.4, up: 0.5, further: 0.5, confidence: 2 }),
+};
+
+function bitLength(z: number): number {
+  if (z < 0x100000000) return 32 - Math.clz32(z);
+  return 64 - Math.clz32(Math.floor(z / 0x100000000));
+}
+
+export function encodeResidual(enc: RangeEncoder, m: ResidualModel, v: number): void {
+  const s = m.s;
+  const z = m.signApart ? Math.abs(v) : v >= 0 ? v * 2 : -v * 2 - 1;
+  const n = bitLength(z);
+  const p = m.prevLength;
+  const c = p < CONTEXTS ? p : CONTEXTS - 1;
+  m.prevLength = n;
+  if (n === p) {
+    enc.counted(s, SAME + c, 0);
+  } else {
+    enc.counted(s, SAME + c, 1);
+    let up = 1;
+    if (p > 0 && p < MAX_LENGTH) {
+      up = n > p ? 1 : 0;
+      enc.counted(s, UP + c, up);
+    }
+    const k = up ? n - p : p - n;
+    const kmax = up ? MAX_LENGTH - p : p;
+    const far = FAR + (c * 2 + up) * ESCAPE - 1;
+    for (let j = 1; j < kmax; j++) {
+      if (j > ESCAPE) {
+        enc.direct(k - j, ESCAPE_BITS);
+        break;
+      }
+      enc.counted(s, far + j, k > j ? 1 : 0);
+      if (k === j) break;
+    }
+  }
+  if (n === 0) return;
+  let rest = n - 1; // bits below the leading one
+  if (rest > 0) {
+    const mbase = MANT + n * 4;
+    rest--;
+    const b1 = bitAt(z, rest);
+    enc.counted(s, mbase + 1, b1);
+    if (rest > 0 && n <= TWO_BITS_UP_TO) {
+      rest--;
+      enc.counted(s, mbase + 2 + b1, bitAt(z, rest));
+    }
+  }
+  const sign = m.signApart ? 1 : 0;
+  if (rest + sign === 0) return;
+  if (rest < 25) {
+    // The common case in integer arithmetic (float % and / are slow).
+    enc.direct(((z & ((1 << rest) - 1)) << sign) | (v < 0 ? sign : 0), rest + sign);
+  } else {
+    writeRaw(enc, (z % 2 ** rest) * 2 ** sign + (v < 0 ? sign : 0), rest + sign);
+  }
+}
+
+function writeRaw(enc: RangeEncoder, raw: number, bits: number): void {
+  while (bits > 26) {
+    bits -= 26;
+    enc.direct(Math.floor(raw / 2 ** bits) % 2 ** 26, 26);
+  }
+  enc.direct(raw % 2 ** bits, bits);
+}
+
+function readRaw(dec: RangeDecoder, bits: number): number {
+  let v = 0;
+  while (bits > 26) {
+    bits -= 26;
+    v = v * 2 ** 26 + dec.direct(26);
+  }
+  return v * 2 ** bits + dec.direct(bits);
+}
+
+function bitAt(z: number, i: number): number {
+  return z < 0x100000000 ? (z >>> i) & 1 : Math.floor(z / 2 ** i) % 2;
+}
+
+export function decodeResidual(dec: RangeDecoder, m: ResidualModel): number {
+  const s = m.s;
+  const p = m.prevLength;
+  const c = p < CONTEXTS ? p : CONTEXTS - 1;
+  let n = p;
+  if (dec.counted(s, SAME + c) !== 0) {
+    let up = 1;
+    if (p > 0 && p < MAX_LENGTH) up = dec.counted(s, UP + c);
+    const kmax = up ? MAX_LENGTH - p : p;
+    const far = FAR + (c * 2 + up) * ESCAPE - 1;
+    let k = 1;
+    while (k < kmax) {
+      if (k > ESCAPE) {
+        k += dec.direct(ESCAPE_BITS);
+        if (k > kmax) throw new FrameError("malformed frame: residual longer than 53 bits");
+        break;
+      }
+      if (dec.counted(s, far + k) === 0) break;
+      k++;
+    }
+    n = up ? p + k : p - k;
+  }
+  m.prevLength = n;
+  if (n === 0) return 0;
+  let rest = n - 1;
+  let z = 1;
+  if (rest > 0) {
+    const mbase = MANT + n * 4;
+    const b1 = dec.counted(s, mbase + 1);
+    z = 2 + b1;
+    rest--;
+    if (rest > 0 && n <= TWO_BITS_UP_TO) {
+      z = z * 2 + dec.counted(s, mbase + 2 + b1);
+      rest--;
+    }
+  }
+  if (m.signApart) {
+    if (rest < 25) {
+      const raw = dec.direct(rest + 1);
+      z = z * (1 << rest) + (raw >>> 1);
+      return raw & 1 ? -z : z;
+    }
+    const raw = readRaw(dec, rest + 1);
+    const negative = raw % 2;
+    z = z * 2 ** rest + (raw - negative) / 2;
+    return negative ? -z : z;
+  }
+  if (rest > 0) z = z * 2 ** rest + readRaw(dec, rest);
+  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+}
