@@ -4,7 +4,7 @@
 // actually coding the candidates and keeping the cheapest: the encoder searches, the decoder decodes once.
 import { FrameError } from "./errors.js";
 import { RangeEncoder, type RangeDecoder } from "./range-coder.js";
-import { decodeResidual, encodeResidual, PRIORS, ResidualModel } from "./residual-coder.js";
+import { decodeResidual, decodeWhole, encodeResidual, encodeWhole, PRIORS, ResidualModel } from "./residual-coder.js";
 import { decodeTimes, encodeTimes, planTimes, type TimeMode, type TimePlan } from "./timestamps.js";
 import { decodeValues, encodeValues, fixedPrediction, MAX_COUNT, NAMES, SEGMENT, type PredictorName } from "./values.js";
 
@@ -100,8 +100,8 @@ function planTimes2(t: ArrayLike<number>): TimePlan {
 
 function encodeSegment(enc: RangeEncoder, m: ResidualModel, x: Float64Array, start: number, end: number, order: number): void {
   for (let i = start; i < end; i++) {
-    encodeResidual(enc, m, x[i] - fixedPrediction(x, i, order));
-    if (i === 0) m.prevLength = 0; // the first value is coded whole: its length says nothing about the residuals
+    if (i === 0) encodeWhole(enc, x[0]);
+    else encodeResidual(enc, m, x[i] - fixedPrediction(x, i, order));
   }
 }
 
@@ -133,10 +133,9 @@ function decodeValues2(dec: RangeDecoder, count: number, out: Float64Array, chos
     if (order > 2) throw new FrameError(`malformed frame: unknown predictor ${order}`);
     chosen?.push(NAMES[order]);
     for (let i = start; i < end; i++) {
-      const v = decodeResidual(dec, m) + fixedPrediction(out, i, order);
+      const v = i === 0 ? decodeWhole(dec) : decodeResidual(dec, m) + fixedPrediction(out, i, order);
       if (!(Math.abs(v) < MAX_COUNT)) throw new FrameError("malformed frame: value out of range");
       out[i] = v;
-      if (i === 0) m.prevLength = 0;
     }
   }
 }

@@ -23,22 +23,31 @@ const FAR = UP + CONTEXTS; // [context][direction][step]
 const MANT = FAR + CONTEXTS * 2 * ESCAPE; // [length][node of a 2-level tree]
 const SIZE = MANT + (MAX_LENGTH + 1) * 4;
 
-/** Starting beliefs of a model: P(same length), P(longer | not same); confidence in counted observations. */
+/**
+ * Starting beliefs of a model: P(same length) after a zero residual and after others, P(longer | not same), P(one
+ * more step | a step up / down), each held with the confidence of `confidence` observations.
+ */
 export interface ResidualPrior {
+  sameAfterZero: number;
   same: number;
   up: number;
-  further: number;
+  furtherUp: number;
+  furtherDown: number;
   confidence: number;
 }
 
 function template(prior: ResidualPrior): Int32Array {
   const s = new Int32Array(SIZE);
-  const set = (from: number, to: number, p1: number, n: number) => s.fill(countingBits.state(p1, n), from, to);
-  set(SAME, UP, 1 - prior.same, prior.confidence);
-  set(UP, FAR, prior.up, prior.confidence);
-  set(FAR, MANT, prior.further, prior.confidence);
-  set(MANT, SIZE, 0.5, 0);
-  // From length 0 the only way is up, so its "up" state is never used.
+  const set = (from: number, to: number, p1: number) => s.fill(countingBits.state(p1, prior.confidence), from, to);
+  set(SAME, SAME + 1, 1 - prior.sameAfterZero);
+  set(SAME + 1, UP, 1 - prior.same);
+  set(UP, FAR, prior.up); // from length 0 the only way is up: its "up" state is never used
+  for (let c = 0; c < CONTEXTS; c++) {
+    const far = FAR + c * 2 * ESCAPE;
+    set(far, far + ESCAPE, prior.furtherDown);
+    set(far + ESCAPE, far + 2 * ESCAPE, prior.furtherUp);
+  }
+  s.fill(countingBits.state(0.5, 0), MANT, SIZE);
   return s;
 }
 
@@ -63,12 +72,15 @@ export class ResidualModel {
   }
 }
 
-/** The starting models of payload coding 2; built once. */
+/**
+ * The starting models of payload coding 2, built once. Both expect small residuals: after a non-zero residual the
+ * length more likely falls than rises, and falls further (jitter returns to the grid, a step to a plateau).
+ */
 export const PRIORS = {
-  /** Interval residuals: usually zero or a tick of jitter, the same as the previous one. */
-  times: template({ same: 0.75, up: 0.5, further: 0.25, confidence: 4 }),
+  /** Time residuals: mostly zero; a tick of jitter is usually followed by zero again. */
+  times: template({ sameAfterZero: 0.75, same: 0.3, up: 0.25, furtherUp: 0.25, furtherDown: 0.6, confidence: 2 }),
   /** Value residuals: near the previous length, P ~ 2^-distance (as coding 1's length prior), held weakly. */
-  values: template({ same: 0.4, up: 0.5, further: 0.5, confidence: 2 }),
+  values: template({ sameAfterZero: 0.5, same: 0.4, up: 0.4, furtherUp: 0.5, furtherDown: 0.6, confidence: 2 }),
 };
 
 function bitLength(z: number): number {
@@ -141,6 +153,24 @@ function readRaw(dec: RangeDecoder, bits: number): number {
     v = v * 2 ** 26 + dec.direct(26);
   }
   return v * 2 ** bits + dec.direct(bits);
+}
+
+/** A value without context (the first of a channel, predicted by nothing): its length in 6 raw bits, then raw. */
+export function encodeWhole(enc: RangeEncoder, v: number): void {
+  const a = Math.abs(v);
+  const n = bitLength(a);
+  enc.direct(n, ESCAPE_BITS);
+  if (n > 0) writeRaw(enc, (a - 2 ** (n - 1)) * 2 + (v < 0 ? 1 : 0), n);
+}
+
+export function decodeWhole(dec: RangeDecoder): number {
+  const n = dec.direct(ESCAPE_BITS);
+  if (n === 0) return 0;
+  if (n > MAX_LENGTH) throw new FrameError("malformed frame: value longer than 53 bits");
+  const raw = readRaw(dec, n);
+  const negative = raw % 2;
+  const a = 2 ** (n - 1) + (raw - negative) / 2;
+  return negative ? -a : a;
 }
 
 function bitAt(z: number, i: number): number {
