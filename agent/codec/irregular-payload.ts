@@ -6,7 +6,7 @@ import { FrameError } from "./errors.js";
 import { RangeEncoder, type RangeDecoder } from "./range-coder.js";
 import { decodeResidual, decodeWhole, encodeResidual, encodeWhole, PRIORS, ResidualModel } from "./residual-coder.js";
 import { decodeTimes, encodeTimes, planTimes, type TimeMode, type TimePlan } from "./timestamps.js";
-import { decodeValues, encodeValues, fixedPrediction, MAX_COUNT, NAMES, SEGMENT, type PredictorName } from "./values.js";
+import { decodeValues, encodeValues, estimateFixedCosts, fixedPrediction, MAX_COUNT, NAMES, SEGMENT, type PredictorName } from "./values.js";
 
 export type PayloadCoding = 1 | 2;
 export const LATEST_CODING: PayloadCoding = 2;
@@ -19,6 +19,10 @@ export interface IrregularPayload {
 }
 
 const PREDICTOR_BITS = 2;
+/** Predictors estimated within this factor of the cheapest are tried by coding. */
+const TRIAL_MARGIN = 1.3;
+/** What RangeEncoder.bits() counts for an empty stream, plus a few bits. */
+const NEARLY_FREE_BITS = 40;
 /**
  * Coding 2 codes every sample of every channel with at least one counting decision, and a counting probability
  * never exceeds 1 - 31/32768 (range-coder.ts), so a sample costs at least 0.00136 bits: a decoder refuses a frame
@@ -80,24 +84,22 @@ function decodeTimes2(dec: RangeDecoder, t0: number, count: number, plan: TimePl
   }
 }
 
-/** The time mode that codes shortest, tried for real. */
-function planTimes2(t: ArrayLike<number>): TimePlan {
+/** Codes the times in the mode that codes shortest, tried for real; returns that mode and the coder holding them. */
+function encodeTimesBest(t: ArrayLike<number>): { plan: TimePlan; enc: RangeEncoder } {
   const estimate = planTimes(t);
-  if (t.length < 3) return estimate;
-  let best = estimate;
-  let bestBits = Infinity;
-  const modes: TimeMode[] = [estimate.mode, estimate.mode === 0 ? 1 : 0];
-  if (estimate.nominal > 0) modes.push(2);
+  const modes: TimeMode[] = [estimate.mode];
+  if (t.length > 2) modes.push(estimate.mode === 0 ? 1 : 0);
+  if (t.length > 2 && estimate.nominal > 0) modes.push(2);
+  let best: { plan: TimePlan; enc: RangeEncoder } | undefined;
   for (const mode of modes) {
     const plan = { ...estimate, mode };
-    const trial = new RangeEncoder();
-    encodeTimes2(trial, t, plan);
-    const bits = trial.bits();
-    if (bits < bestBits) [best, bestBits] = [plan, bits];
+    const enc = new RangeEncoder();
+    encodeTimes2(enc, t, plan);
+    if (!best || enc.bits() < best.enc.bits()) best = { plan, enc };
+    if (best.enc.bits() < NEARLY_FREE_BITS + t.length / 64) break; // no mode can save a byte per 500 readings
   }
-  return best;
+  return best!;
 }
-
 function encodeSegment(enc: RangeEncoder, m: ResidualModel, x: Float64Array, start: number, end: number, order: number): void {
   for (let i = start; i < end; i++) {
     if (i === 0) encodeWhole(enc, x[0]);
@@ -105,26 +107,27 @@ function encodeSegment(enc: RangeEncoder, m: ResidualModel, x: Float64Array, sta
   }
 }
 
-function encodeValues2(enc: RangeEncoder, x: Float64Array): PredictorName[] {
-  const m = new ResidualModel(PRIORS.values, true);
-  const chosen: PredictorName[] = [];
+/** Codes one channel after what `enc` holds; returns the coder that holds it (the winning trial). */
+function encodeValues2(enc: RangeEncoder, x: Float64Array, chosen: PredictorName[]): RangeEncoder {
+  let m = new ResidualModel(PRIORS.values, true);
   for (let start = 0; start < x.length; start += SEGMENT) {
     const end = Math.min(x.length, start + SEGMENT);
-    let best = 1;
-    let bestBits = Infinity;
-    for (let order = 0; order <= 2; order++) {
-      const trial = new RangeEncoder();
-      encodeSegment(trial, m.clone(), x, start, end, order);
-      const bits = trial.bits();
-      if (bits < bestBits) [best, bestBits] = [order, bits];
+    // Only predictors whose bit-length estimate is near the best one are worth coding for real.
+    const estimate = estimateFixedCosts(x, start, end);
+    const floor = Math.min(...estimate);
+    const candidates = [0, 1, 2].filter((order) => estimate[order] <= TRIAL_MARGIN * floor);
+    let best: { order: number; enc: RangeEncoder; m: ResidualModel } | undefined;
+    for (const order of candidates) {
+      const trial = candidates.length > 1 ? { order, enc: enc.clone(), m: m.clone() } : { order, enc, m };
+      trial.enc.direct(order, PREDICTOR_BITS);
+      encodeSegment(trial.enc, trial.m, x, start, end, order);
+      if (!best || trial.enc.bits() < best.enc.bits()) best = trial;
     }
-    enc.direct(best, PREDICTOR_BITS);
-    chosen.push(NAMES[best]);
-    encodeSegment(enc, m, x, start, end, best);
+    ({ enc, m } = best!);
+    chosen.push(NAMES[best!.order]);
   }
-  return chosen;
+  return enc;
 }
-
 function decodeValues2(dec: RangeDecoder, count: number, out: Float64Array, chosen?: PredictorName[]): void {
   const m = new ResidualModel(PRIORS.values, true);
   for (let start = 0; start < count; start += SEGMENT) {
@@ -141,19 +144,21 @@ function decodeValues2(dec: RangeDecoder, count: number, out: Float64Array, chos
 }
 
 export function encodeIrregularPayload(times: ArrayLike<number>, values: ArrayLike<number>[], coding: PayloadCoding): IrregularPayload {
-  const enc = new RangeEncoder();
   if (coding === 1) {
+    const enc = new RangeEncoder();
     const plan = planTimes(times);
     encodeTimes(enc, times, plan);
     const chosen = values.map((v) => encodeValues(enc, Float64Array.from(v), false));
     return { plan, bytes: enc.finish(), chosen };
   }
-  const plan = planTimes2(times);
-  encodeTimes2(enc, times, plan);
-  const chosen = values.map((v) => encodeValues2(enc, Float64Array.from(v)));
+  let { plan, enc } = encodeTimesBest(times);
+  const chosen = values.map((v) => {
+    const c: PredictorName[] = [];
+    enc = encodeValues2(enc, Float64Array.from(v), c);
+    return c;
+  });
   return { plan, bytes: enc.finish(), chosen };
 }
-
 /** Decodes the times into `times` and each channel's counts into `counts[c]`; returns the predictors per channel. */
 export function decodeIrregularPayload(dec: RangeDecoder, coding: PayloadCoding, t0: number, plan: TimePlan, times: Float64Array, counts: Float64Array[]): PredictorName[][] {
   const n = times.length;

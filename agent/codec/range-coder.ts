@@ -131,6 +131,19 @@ export class RangeEncoder {
     }
   }
 
+  /** An independent copy: an encoder tries alternatives on copies and keeps the shortest. */
+  clone(): RangeEncoder {
+    const c = new RangeEncoder();
+    c.low = this.low;
+    c.range = this.range;
+    c.cache = this.cache;
+    c.cacheSize = this.cacheSize;
+    c.out = this.out.slice(0, Math.max(this.out.length, 1024));
+    c.n = this.n;
+    c.first = this.first;
+    return c;
+  }
+
   /** Bits this stream would take if it ended now (to a fraction of a bit): how an encoder compares trial codings. */
   bits(): number {
     return (this.n + this.cacheSize) * 8 + 32 - Math.log2(this.range);

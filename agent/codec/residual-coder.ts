@@ -8,10 +8,12 @@ import { FrameError } from "./errors.js";
 import { countingBits, type RangeDecoder, type RangeEncoder } from "./range-coder.js";
 
 export const MAX_LENGTH = 53;
+/** Residuals the coder takes: zigzagged they stay below 2^53 (callers' residuals stay below 2^50). */
+export const MAX_RESIDUAL = 2 ** 52 - 1;
 /** Length contexts: lengths above this share the last context. */
 /** Length contexts: lengths above this share the last context (merging shorter ones measured worse). */
 const CONTEXTS = 24;
-const ESCAPE = 4;
+const ESCAPE = 8;
 const ESCAPE_BITS = 6;
 /** Short residuals are peaked inside their length class: model a second bit there; longer ones are near flat. */
 const TWO_BITS_UP_TO = 4;
@@ -92,6 +94,7 @@ export function encodeResidual(enc: RangeEncoder, m: ResidualModel, v: number): 
   const s = m.s;
   const z = m.signApart ? Math.abs(v) : v >= 0 ? v * 2 : -v * 2 - 1;
   const n = bitLength(z);
+  if (n > MAX_LENGTH) throw new RangeError(`residual ${v} is beyond +-2^52`);
   const p = m.prevLength;
   const c = p < CONTEXTS ? p : CONTEXTS - 1;
   m.prevLength = n;
@@ -99,11 +102,8 @@ export function encodeResidual(enc: RangeEncoder, m: ResidualModel, v: number): 
     enc.counted(s, SAME + c, 0);
   } else {
     enc.counted(s, SAME + c, 1);
-    let up = 1;
-    if (p > 0 && p < MAX_LENGTH) {
-      up = n > p ? 1 : 0;
-      enc.counted(s, UP + c, up);
-    }
+    const up = n > p ? 1 : 0;
+    if (p > 0 && p < MAX_LENGTH) enc.counted(s, UP + c, up); // else only one direction is possible
     const k = up ? n - p : p - n;
     const kmax = up ? MAX_LENGTH - p : p;
     const far = FAR + (c * 2 + up) * ESCAPE - 1;
@@ -183,8 +183,7 @@ export function decodeResidual(dec: RangeDecoder, m: ResidualModel): number {
   const c = p < CONTEXTS ? p : CONTEXTS - 1;
   let n = p;
   if (dec.counted(s, SAME + c) !== 0) {
-    let up = 1;
-    if (p > 0 && p < MAX_LENGTH) up = dec.counted(s, UP + c);
+    const up = p === 0 ? 1 : p === MAX_LENGTH ? 0 : dec.counted(s, UP + c);
     const kmax = up ? MAX_LENGTH - p : p;
     const far = FAR + (c * 2 + up) * ESCAPE - 1;
     let k = 1;
