@@ -96,26 +96,9 @@ export function encodeResidual(enc: RangeEncoder, m: ResidualModel, v: number): 
   const n = bitLength(z);
   if (n > MAX_LENGTH) throw new RangeError(`residual ${v} is beyond +-2^52`);
   const p = m.prevLength;
-  const c = p < CONTEXTS ? p : CONTEXTS - 1;
   m.prevLength = n;
-  if (n === p) {
-    enc.counted(s, SAME + c, 0);
-  } else {
-    enc.counted(s, SAME + c, 1);
-    const up = n > p ? 1 : 0;
-    if (p > 0 && p < MAX_LENGTH) enc.counted(s, UP + c, up); // else only one direction is possible
-    const k = up ? n - p : p - n;
-    const kmax = up ? MAX_LENGTH - p : p;
-    const far = FAR + (c * 2 + up) * ESCAPE - 1;
-    for (let j = 1; j < kmax; j++) {
-      if (j > ESCAPE) {
-        enc.direct(k - j, ESCAPE_BITS);
-        break;
-      }
-      enc.counted(s, far + j, k > j ? 1 : 0);
-      if (k === j) break;
-    }
-  }
+  enc.counted(s, SAME + (p < CONTEXTS ? p : CONTEXTS - 1), n === p ? 0 : 1);
+  if (n !== p) encodeNewLength(enc, s, p, n);
   if (n === 0) return;
   let rest = n - 1; // bits below the leading one
   if (rest > 0) {
@@ -135,6 +118,23 @@ export function encodeResidual(enc: RangeEncoder, m: ResidualModel, v: number): 
     enc.direct(((z & ((1 << rest) - 1)) << sign) | (v < 0 ? sign : 0), rest + sign);
   } else {
     writeRaw(enc, (z % 2 ** rest) * 2 ** sign + (v < 0 ? sign : 0), rest + sign);
+  }
+}
+
+function encodeNewLength(enc: RangeEncoder, s: Int32Array, p: number, n: number): void {
+  const c = p < CONTEXTS ? p : CONTEXTS - 1;
+  const up = n > p ? 1 : 0;
+  if (p > 0 && p < MAX_LENGTH) enc.counted(s, UP + c, up); // else only one direction is possible
+  const k = up ? n - p : p - n;
+  const kmax = up ? MAX_LENGTH - p : p;
+  const far = FAR + (c * 2 + up) * ESCAPE - 1;
+  for (let j = 1; j < kmax; j++) {
+    if (j > ESCAPE) {
+      enc.direct(k - j, ESCAPE_BITS);
+      break;
+    }
+    enc.counted(s, far + j, k > j ? 1 : 0);
+    if (k === j) break;
   }
 }
 
@@ -180,24 +180,7 @@ function bitAt(z: number, i: number): number {
 export function decodeResidual(dec: RangeDecoder, m: ResidualModel): number {
   const s = m.s;
   const p = m.prevLength;
-  const c = p < CONTEXTS ? p : CONTEXTS - 1;
-  let n = p;
-  if (dec.counted(s, SAME + c) !== 0) {
-    const up = p === 0 ? 1 : p === MAX_LENGTH ? 0 : dec.counted(s, UP + c);
-    const kmax = up ? MAX_LENGTH - p : p;
-    const far = FAR + (c * 2 + up) * ESCAPE - 1;
-    let k = 1;
-    while (k < kmax) {
-      if (k > ESCAPE) {
-        k += dec.direct(ESCAPE_BITS);
-        if (k > kmax) throw new FrameError("malformed frame: residual longer than 53 bits");
-        break;
-      }
-      if (dec.counted(s, far + k) === 0) break;
-      k++;
-    }
-    n = up ? p + k : p - k;
-  }
+  const n = dec.counted(s, SAME + (p < CONTEXTS ? p : CONTEXTS - 1)) === 0 ? p : decodeNewLength(dec, s, p);
   m.prevLength = n;
   if (n === 0) return 0;
   let rest = n - 1;
@@ -212,17 +195,43 @@ export function decodeResidual(dec: RangeDecoder, m: ResidualModel): number {
       rest--;
     }
   }
+  if (rest >= 25) return decodeLongTail(dec, z, rest, m.signApart);
   if (m.signApart) {
-    if (rest < 25) {
-      const raw = dec.direct(rest + 1);
-      z = z * (1 << rest) + (raw >>> 1);
-      return raw & 1 ? -z : z;
+    const raw = dec.direct(rest + 1);
+    z = z * (1 << rest) + (raw >>> 1);
+    return raw & 1 ? -z : z;
+  }
+  if (rest > 0) z = z * (1 << rest) + dec.direct(rest);
+  return z & 1 ? -(z + 1) / 2 : z / 2;
+}
+
+/** The length after "not the same": direction, then the distance in unary (escape to raw bits after ESCAPE steps). */
+function decodeNewLength(dec: RangeDecoder, s: Int32Array, p: number): number {
+  const c = p < CONTEXTS ? p : CONTEXTS - 1;
+  const up = p === 0 ? 1 : p === MAX_LENGTH ? 0 : dec.counted(s, UP + c);
+  const kmax = up ? MAX_LENGTH - p : p;
+  const far = FAR + (c * 2 + up) * ESCAPE - 1;
+  let k = 1;
+  while (k < kmax) {
+    if (k > ESCAPE) {
+      k += dec.direct(ESCAPE_BITS);
+      if (k > kmax) throw new FrameError("malformed frame: residual longer than 53 bits");
+      break;
     }
+    if (dec.counted(s, far + k) === 0) break;
+    k++;
+  }
+  return up ? p + k : p - k;
+}
+
+/** Residuals with 25 or more raw bits, in float arithmetic (beyond 32-bit integers). */
+function decodeLongTail(dec: RangeDecoder, z: number, rest: number, signApart: boolean): number {
+  if (signApart) {
     const raw = readRaw(dec, rest + 1);
     const negative = raw % 2;
     z = z * 2 ** rest + (raw - negative) / 2;
     return negative ? -z : z;
   }
-  if (rest > 0) z = z * 2 ** rest + readRaw(dec, rest);
+  z = z * 2 ** rest + readRaw(dec, rest);
   return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
