@@ -38,6 +38,9 @@ function batches<T>(n: number, size: number | undefined, f: (s: number, e: numbe
   return out;
 }
 
+/** Timed runs per temperature measurement (each takes milliseconds): the best of more runs is less at the mercy of other jobs. */
+const TEMPERATURE_REPS = 7;
+
 function best(fn: () => void, reps: number): number {
   let m = Infinity;
   for (let i = 0; i < reps; i++) {
@@ -85,7 +88,7 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
     const enc = () => encodeIrregularSeries(s.times, s.counts, { stream: STREAM, channel, batch: size });
     enc(); // warm up the JIT so ours and deflate are timed alike
     const frames = enc();
-    const encMs = best(enc, 3);
+    const encMs = best(enc, TEMPERATURE_REPS);
     // The decoder gets the encoder's two untimed runs (the round-trip check is one): both are timed once the JIT
     // has optimized them, which on a loaded 2-core machine takes a few runs.
     for (const f of frames) {
@@ -93,12 +96,12 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
       if (d.count !== f.samples) throw new Error("round trip failed");
     }
     frames.forEach((f) => decodeFrame(f.bytes));
-    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes)), 3);
+    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes)), TEMPERATURE_REPS);
     add(s, label, "edge-agent", s.times.length, frames.reduce((n, f) => n + f.bytes.length, 0), encMs, decMs);
     if (label === "file") {
       const raw = rawBinary({ times: s.times, counts: s.counts, scale: 0.01, name: "t" });
       deflate6(raw);
-      const defMs = best(() => deflate6(raw), 3);
+      const defMs = best(() => deflate6(raw), TEMPERATURE_REPS);
       speed.push({ series: s.name, oursEncodeMBps: raw.length / encMs / 1000, deflate6MBps: raw.length / defMs / 1000, oursDecodeMBps: raw.length / decMs / 1000 });
       const h = lpcResidualEntropyBits(s.counts);
       floors.push({ series: s.name, bitsPerSample: h, bytesPerSample: h / 8 });
