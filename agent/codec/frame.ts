@@ -118,8 +118,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     body.varint(m);
     body.str(input.stream);
     writeChannels(body, input.channels);
-    const coding = input.payloadCoding ?? LATEST_CODING;
-    const { plan, bytes, chosen } = encodeIrregularPayload(times, values, coding);
+    const { coding, plan, bytes, chosen } = encodeIrregularPayload(times, values, input.payloadCoding ?? LATEST_CODING);
     body.varint(plan.quantum);
     body.u8(plan.mode | (coding === 2 ? TIME_MODE_CODING_2 : 0));
     body.svarint(plan.nominal);

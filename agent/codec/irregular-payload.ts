@@ -12,6 +12,7 @@ export type PayloadCoding = 1 | 2;
 export const LATEST_CODING: PayloadCoding = 2;
 
 export interface IrregularPayload {
+  coding: PayloadCoding;
   plan: TimePlan;
   bytes: Uint8Array;
   /** Predictor per segment, per channel (for stats). */
@@ -24,9 +25,10 @@ const TRIAL_MARGIN = 1.3;
 /** What RangeEncoder.bits() counts for an empty stream, plus a few bits. */
 const NEARLY_FREE_BITS = 40;
 /**
- * Coding 2 codes every sample of every channel with at least one counting decision, and a counting probability
- * never exceeds 1 - 31/32768 (range-coder.ts), so a sample costs at least 0.00136 bits: a decoder refuses a frame
- * that claims more samples per payload byte than that allows (with slack for the implied trailing zeros).
+ * Coding 2 codes every sample of every channel with a counting decision (or raw bits), and from PRIORS a counting
+ * probability never comes closer to 1 than 31/32768 (range-coder.ts), so a sample costs at least 0.00136 bits: a
+ * decoder refuses a frame that claims more samples per payload byte than that allows (with slack for the implied
+ * trailing zeros). The encoder checks it too and falls back to coding 1 rather than write such a frame.
  */
 export const MAX_SAMPLES_PER_BYTE = 5000;
 
@@ -149,7 +151,7 @@ export function encodeIrregularPayload(times: ArrayLike<number>, values: ArrayLi
     const plan = planTimes(times);
     encodeTimes(enc, times, plan);
     const chosen = values.map((v) => encodeValues(enc, Float64Array.from(v), false));
-    return { plan, bytes: enc.finish(), chosen };
+    return { coding, plan, bytes: enc.finish(), chosen };
   }
   let { plan, enc } = encodeTimesBest(times);
   const chosen = values.map((v) => {
@@ -157,7 +159,9 @@ export function encodeIrregularPayload(times: ArrayLike<number>, values: ArrayLi
     enc = encodeValues2(enc, Float64Array.from(v), c);
     return c;
   });
-  return { plan, bytes: enc.finish(), chosen };
+  const bytes = enc.finish();
+  if (times.length * values.length > MAX_SAMPLES_PER_BYTE * (bytes.length + 8)) return encodeIrregularPayload(times, values, 1);
+  return { coding, plan, bytes, chosen };
 }
 /** Decodes the times into `times` and each channel's counts into `counts[c]`; returns the predictors per channel. */
 export function decodeIrregularPayload(dec: RangeDecoder, coding: PayloadCoding, t0: number, plan: TimePlan, times: Float64Array, counts: Float64Array[]): PredictorName[][] {

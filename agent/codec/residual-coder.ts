@@ -1,16 +1,16 @@
 // Payload coding 2 of one stream of signed integer residuals (timestamps, or one channel's values).
-// The bit length L of the zigzagged residual is coded relative to the previous length P, which it usually equals
-// or is next to: "L = P?", then the direction, then the distance in unary (an escape to 6 raw bits after ESCAPE
-// steps). Most residuals take 1-3 binary decisions instead of the 6 of a length tree. The two bits below the
-// leading one are modelled per length, the rest are raw. Every decision uses a counting probability
-// (range-coder.ts: CountingBits), so a cold model in a 60-reading frame learns in a few samples.
+// The bit length L of the residual (zigzagged, or its magnitude with the sign apart) is coded relative to the
+// previous length P, which it usually equals or is next to: "L = P?", then the direction, then the distance in
+// unary (an escape to 6 raw bits after ESCAPE steps). Most residuals take 1-3 binary decisions instead of the 6 of
+// a length tree. One or two bits below the leading one are modelled per length, the rest are raw. Every decision
+// uses a counting probability (range-coder.ts: countingBits), so a cold model in a 60-reading frame learns in a few
+// samples. Byte-level layout: docs/wire-format.md, "payload coding 2".
 import { FrameError } from "./errors.js";
 import { countingBits, type RangeDecoder, type RangeEncoder } from "./range-coder.js";
 
 export const MAX_LENGTH = 53;
 /** Residuals the coder takes: zigzagged they stay below 2^53 (callers' residuals stay below 2^50). */
 export const MAX_RESIDUAL = 2 ** 52 - 1;
-/** Length contexts: lengths above this share the last context. */
 /** Length contexts: lengths above this share the last context (merging shorter ones measured worse). */
 const CONTEXTS = 24;
 const ESCAPE = 8;
@@ -53,7 +53,7 @@ function template(prior: ResidualPrior): Int32Array {
   return s;
 }
 
-/** Adaptive state of one residual stream; `prevLength` starts at the prior's typical length. */
+/** Adaptive state of one residual stream. */
 export class ResidualModel {
   readonly s: Int32Array;
   prevLength = 0;
