@@ -31,6 +31,8 @@ export interface IrregularInput extends FrameCommon {
   maxError?: number;
   /** With maxError: never more than this between kept points (default 900 s). */
   heartbeatMs?: number;
+  /** Payload coding (default 2, the latest; 1 as format version 1 released it). */
+  payloadCoding?: 1 | 2;
 }
 
 /** A fixed-rate block (vibration): timestamps are implied by t0 and the rate. */

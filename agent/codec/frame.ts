@@ -4,7 +4,8 @@ import { reduceBounded } from "./bounded-reduce.js";
 import { FrameError } from "./errors.js";
 import { checkFrame, readChannels, readHead, readTimePlan, sealFrame, writeChannels, writeStreamRef, writeTimePlan } from "./header.js";
 import { RangeDecoder, RangeEncoder, MAX_IMPLIED_ZEROS } from "./range-coder.js";
-import { decodeTimes, encodeTimes, planTimes, type TimePlan } from "./timestamps.js";
+import type { TimePlan } from "./timestamps.js";
+import { decodeIrregularPayload, encodeIrregularPayload, LATEST_CODING, MAX_SAMPLES_PER_BYTE, type PayloadCoding } from "./irregular-payload.js";
 import { decodeValues, encodeValues, MAX_COUNT, type PredictorName } from "./values.js";
 import {
   type CodecKind,
@@ -92,13 +93,10 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
     body.varint(m);
     writeStreamRef(body, input.stream, form);
     writeChannels(body, input.channels, input.stream, form);
-    const plan = planTimes(times);
-    writeTimePlan(body, plan);
+    const { coding, plan, bytes, chosen } = encodeIrregularPayload(times, values, input.payloadCoding ?? LATEST_CODING);
+    writeTimePlan(body, plan, coding);
     if (codec === "bounded") body.decimal(input.maxError!);
-    const enc = new RangeEncoder();
-    encodeTimes(enc, times, plan);
-    const chosen = values.map((v) => encodeValues(enc, Float64Array.from(v), false));
-    body.bytes(enc.finish());
+    body.bytes(bytes);
     summary = summarize(chosen);
     samples = n;
     tFirst = n ? input.times[0] : 0;
@@ -199,8 +197,9 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOpt
   }
   frame.channels = readChannels(r, head);
   let plan: TimePlan = { quantum: 1, mode: 0, nominal: 0 };
+  let coding: PayloadCoding = 1;
   if (kind === "irregular") {
-    plan = readTimePlan(r, head.version);
+    ({ plan, coding } = readTimePlan(r, head.version));
     frame.timeQuantumMs = plan.quantum;
     if (codec === "bounded") frame.maxError = r.decimal("max error");
   } else {
@@ -213,23 +212,25 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOpt
       frame.gapBefore = lost === 0 ? { reason } : { lostSamples: lost - 1, reason };
     }
   }
-  // The coder spends at least ~0.06 bits per sample and channel: a count beyond that is a lie, not a big frame.
-  if (count * frame.channels.length > 130 * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
+  // The coder spends at least ~0.06 bits per sample and channel (coding 2: see MAX_SAMPLES_PER_BYTE): a count
+  // beyond that is a lie, not a big frame.
+  const perByte = coding === 2 ? MAX_SAMPLES_PER_BYTE : 130;
+  if (count * frame.channels.length > perByte * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
   frame.times = new Float64Array(count);
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
   const dec = new RangeDecoder(bytes, r.pos, end);
   if (kind === "irregular") {
-    decodeTimes(dec, t0, count, plan, frame.times);
+    frame.predictors = decodeIrregularPayload(dec, coding, t0, plan, frame.times, frame.channels.map((ch) => ch.counts));
     for (let i = 0; i < count; i++) {
       if (!Number.isSafeInteger(frame.times[i]) || Math.abs(frame.times[i]) >= TIME_LIMIT) throw new FrameError("malformed frame: timestamp out of range");
     }
   } else {
     for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / frame.rateHz!;
-  }
-  for (const ch of frame.channels) {
-    const chosen: PredictorName[] = [];
-    decodeValues(dec, count, ch.counts, chosen);
-    frame.predictors.push(chosen);
+    for (const ch of frame.channels) {
+      const chosen: PredictorName[] = [];
+      decodeValues(dec, count, ch.counts, chosen);
+      frame.predictors.push(chosen);
+    }
   }
   if (dec.overrun() > MAX_IMPLIED_ZEROS) throw new FrameError("truncated frame: payload ended before its samples");
   return frame;

@@ -9,6 +9,7 @@ import { FrameError } from "./errors.js";
 import { FORMAT_VERSION, MAGIC, type CodecKind, type DecodedChannel, type HeaderForm, type SeriesKind } from "./frame-types.js";
 import { streamId, type StreamLookup } from "./stream-id.js";
 import type { TimeMode, TimePlan } from "./timestamps.js";
+import type { PayloadCoding } from "./irregular-payload.js";
 
 export const FLAG_UNTRUSTED = 0x10;
 export const FLAG_GAP = 0x20;
@@ -132,22 +133,30 @@ export function writeChannels(w: ByteWriter, channels: ChannelInfo[], stream: st
  * Version 2 time plan: one byte (bit 0 mode, bits 1-3 e, bits 4-7 m: quantum m * 10^e ms; m = 0: the quantum
  * follows as a varint), then the nominal interval. Readings every second or minute need one byte for the quantum.
  */
-export function writeTimePlan(w: ByteWriter, plan: TimePlan): void {
-  const d = shortQuantum(plan.quantum);
-  if (d) w.u8(plan.mode | (d.e << 1) | (d.m << 4));
-  else {
-    w.u8(plan.mode);
-    w.varint(plan.quantum);
-  }
+/**
+ * Version 2 time plan byte: bits 0-1 time mode (0 delta-of-delta, 1 delta from nominal, 2 grid), bit 2 payload
+ * coding 2, bits 3-7 the quantum code (1-24: {1, 2, 5} x 10^e ms; 0: a varint quantum follows); then the nominal.
+ */
+export function writeTimePlan(w: ByteWriter, plan: TimePlan, coding: PayloadCoding): void {
+  const code = quantumCode(plan.quantum);
+  w.u8(plan.mode | (coding === 2 ? 0x04 : 0) | (code << 3));
+  if (code === 0) w.varint(plan.quantum);
   w.svarint(plan.nominal);
 }
 
-function shortQuantum(q: number): { m: number; e: number } | undefined {
-  for (let e = 7; e >= 0; e--) {
-    const m = q / 10 ** e;
-    if (Number.isInteger(m) && m >= 1 && m <= 15) return { m, e };
+const QUANTUM_MANTISSAS = [1, 2, 5];
+
+function quantumCode(q: number): number {
+  for (let e = 0; e < 8; e++) {
+    const m = QUANTUM_MANTISSAS.indexOf(q / 10 ** e);
+    if (m >= 0) return 1 + e * 3 + m;
   }
-  return undefined;
+  return 0;
+}
+
+function quantumOf(code: number): number | undefined {
+  if (code < 1 || code > 24) return undefined;
+  return QUANTUM_MANTISSAS[(code - 1) % 3] * 10 ** Math.floor((code - 1) / 3);
 }
 
 // ---- reading (every version) ----
@@ -267,20 +276,23 @@ function readChannelsV2(r: ByteReader, head: FrameHead): DecodedChannel[] {
   return out;
 }
 
-export function readTimePlan(r: ByteReader, version: number): TimePlan {
+export function readTimePlan(r: ByteReader, version: number): { plan: TimePlan; coding: PayloadCoding } {
   let quantum: number;
   let mode: number;
+  let coding: PayloadCoding = 1;
   if (version === 1) {
     quantum = r.varint("time quantum");
     mode = r.u8("time mode");
+    if (mode > 1) throw new FrameError(`malformed frame: time mode ${mode}`);
   } else {
     const b = r.u8("time plan");
-    mode = b & 0x01;
-    const e = (b >> 1) & 0x07;
-    const m = b >> 4;
-    if (m === 0 && e !== 0) throw new FrameError(`malformed frame: time plan byte 0x${b.toString(16)}`);
-    quantum = m === 0 ? r.varint("time quantum") : m * 10 ** e;
+    mode = b & 0x03;
+    if (b & 0x04) coding = 2;
+    const code = b >> 3;
+    const q = code === 0 ? r.varint("time quantum") : quantumOf(code);
+    if (q === undefined || mode > (coding === 2 ? 2 : 1)) throw new FrameError(`malformed frame: time plan byte 0x${b.toString(16)}`);
+    quantum = q;
   }
-  if (mode > 1 || quantum < 1) throw new FrameError(`malformed frame: time mode ${mode}, quantum ${quantum}`);
-  return { quantum, mode: mode as TimeMode, nominal: r.svarint("nominal interval") };
+  if (quantum < 1) throw new FrameError(`malformed frame: time quantum ${quantum}`);
+  return { plan: { quantum, mode: mode as TimeMode, nominal: r.svarint("nominal interval") }, coding };
 }

@@ -14,6 +14,28 @@ export function newProbs(n: number): Uint16Array {
   return new Uint16Array(n).fill(PROB_INIT);
 }
 
+/**
+ * Counting probabilities (payload coding 2): a state packs P(bit = 0) in 15 bits above a 6-bit count of the
+ * observations so far. Each observation moves P by 1/(count + 2) of the way (a frequency estimate: a cold model
+ * learns from its first samples), until the count reaches RATE_LIMIT; from then on it moves by 1/(RATE_LIMIT + 2)
+ * (an exponential memory that follows a changing signal).
+ */
+const C_BITS = 15;
+const C_ONE = 1 << C_BITS;
+const COUNT_BITS = 6;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
+export const RATE_LIMIT = 30;
+const RATE = Int32Array.from({ length: COUNT_MASK + 1 }, (_, n) => Math.round(C_ONE / (Math.min(n, RATE_LIMIT) + 2)));
+const NEXT = Int32Array.from({ length: COUNT_MASK + 1 }, (_, n) => Math.min(n + 1, RATE_LIMIT));
+
+export const countingBits = {
+  /** The state of a probability of a 1 of `p1` held with the confidence of `count` observations. */
+  state(p1: number, count: number): number {
+    const p0 = Math.max(64, Math.min(C_ONE - 64, Math.round((1 - p1) * C_ONE)));
+    return (p0 << COUNT_BITS) | Math.min(count, RATE_LIMIT);
+  },
+};
+
 export class RangeEncoder {
   private low = 0;
   private range = 0xffffffff;
@@ -69,6 +91,31 @@ export class RangeEncoder {
     }
   }
 
+  /** One bit with the counting probability `states[i]` (see countingBits). */
+  counted(states: Int32Array, i: number, bit: number): void {
+    const s = states[i];
+    const p = s >>> COUNT_BITS;
+    const n = s & COUNT_MASK;
+    const bound = (this.range >>> C_BITS) * p;
+    if (bit === 0) {
+      this.range = bound;
+      states[i] = ((p + (((C_ONE - p) * RATE[n]) >> C_BITS)) << COUNT_BITS) | NEXT[n];
+    } else {
+      this.low += bound;
+      this.range -= bound;
+      states[i] = ((p - ((p * RATE[n]) >> C_BITS)) << COUNT_BITS) | NEXT[n];
+    }
+    // Small enough for the JIT to inline at every call site; renormalisation (every ~8 bits) is the cold path.
+    if (this.range < TOP) this.normalize();
+  }
+
+  private normalize(): void {
+    while (this.range < TOP) {
+      this.range = (this.range << 8) >>> 0;
+      this.shiftLow();
+    }
+  }
+
   /** Up to 26 equiprobable bits, at most 8 per coder step (the range keeps >= 16 bits of precision). */
   direct(value: number, bits: number): void {
     while (bits > 0) {
@@ -82,6 +129,24 @@ export class RangeEncoder {
         this.shiftLow();
       }
     }
+  }
+
+  /** An independent copy: an encoder tries alternatives on copies and keeps the shortest. */
+  clone(): RangeEncoder {
+    const c = new RangeEncoder();
+    c.low = this.low;
+    c.range = this.range;
+    c.cache = this.cache;
+    c.cacheSize = this.cacheSize;
+    c.out = this.out.slice(0, Math.max(this.out.length, 1024));
+    c.n = this.n;
+    c.first = this.first;
+    return c;
+  }
+
+  /** Bits this stream would take if it ended now (to a fraction of a bit): how an encoder compares trial codings. */
+  bits(): number {
+    return (this.n + this.cacheSize) * 8 + 32 - Math.log2(this.range);
   }
 
   /** Ends the stream with as few bytes as possible: trailing zero bytes are implied (the decoder pads with zeros). */
@@ -147,6 +212,33 @@ export class RangeDecoder {
       this.code = ((this.code << 8) | this.next()) >>> 0;
     }
     return bit;
+  }
+
+  counted(states: Int32Array, i: number): number {
+    const s = states[i];
+    const p = s >>> COUNT_BITS;
+    const n = s & COUNT_MASK;
+    const bound = (this.range >>> C_BITS) * p;
+    let bit: number;
+    if (this.code < bound) {
+      this.range = bound;
+      states[i] = ((p + (((C_ONE - p) * RATE[n]) >> C_BITS)) << COUNT_BITS) | NEXT[n];
+      bit = 0;
+    } else {
+      this.code -= bound;
+      this.range -= bound;
+      states[i] = ((p - ((p * RATE[n]) >> C_BITS)) << COUNT_BITS) | NEXT[n];
+      bit = 1;
+    }
+    if (this.range < TOP) this.normalize();
+    return bit;
+  }
+
+  private normalize(): void {
+    while (this.range < TOP) {
+      this.range = (this.range << 8) >>> 0;
+      this.code = ((this.code << 8) | this.next()) >>> 0;
+    }
   }
 
   direct(bits: number): number {

@@ -5,7 +5,7 @@
 import { decodeInt, encodeInt, IntModel } from "./int-coder.js";
 import type { RangeDecoder, RangeEncoder } from "./range-coder.js";
 
-export type TimeMode = 0 | 1; // 0: delta-of-delta, 1: delta from nominal
+export type TimeMode = 0 | 1 | 2; // 0: delta-of-delta, 1: delta from nominal, 2: grid (payload coding 2 only)
 
 export interface TimePlan {
   quantum: number;
@@ -23,6 +23,20 @@ function cost(r: number): number {
   return z === 0 ? 1 : 33 - Math.clz32(Math.min(z, 0xffffffff));
 }
 
+/** The upper median (element n >> 1 in sorted order), counting distinct intervals: they are few, a sort is slow. */
+function median(d: Float64Array): number {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < d.length; i++) counts.set(d[i], (counts.get(d[i]) ?? 0) + 1);
+  if (counts.size > d.length >> 3) return Float64Array.from(d).sort()[d.length >> 1];
+  const keys = Float64Array.from(counts.keys()).sort();
+  let seen = 0;
+  for (const k of keys) {
+    seen += counts.get(k)!;
+    if (seen > d.length >> 1) return k;
+  }
+  return keys[keys.length - 1];
+}
+
 export function planTimes(t: ArrayLike<number>): TimePlan {
   let q = 0;
   for (let i = 1; i < t.length; i++) q = gcd(q, Math.abs(t[i] - t[i - 1]));
@@ -31,8 +45,7 @@ export function planTimes(t: ArrayLike<number>): TimePlan {
   if (n <= 0) return { quantum: q, mode: 0, nominal: 0 };
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = (t[i + 1] - t[i]) / q;
-  const sorted = Float64Array.from(d).sort();
-  const nominal = sorted[n >> 1];
+  const nominal = median(d);
   let dod = 0;
   let nom = 0;
   let prev = nominal;

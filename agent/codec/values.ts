@@ -14,9 +14,9 @@ const LPC_LIMIT = 2 ** 24;
 export const MAX_COUNT = 2 ** 46;
 
 export type PredictorName = "raw" | "delta" | "delta2" | "lpc";
-const NAMES: PredictorName[] = ["raw", "delta", "delta2", "lpc"];
+export const NAMES: PredictorName[] = ["raw", "delta", "delta2", "lpc"];
 
-function fixedPrediction(x: Float64Array, i: number, order: number): number {
+export function fixedPrediction(x: Float64Array, i: number, order: number): number {
   if (order === 0 || i === 0) return 0;
   if (order === 1 || i === 1) return x[i - 1];
   return 2 * x[i - 1] - x[i - 2];
@@ -35,6 +35,21 @@ function costBits(z: number): number {
   return 33 - Math.clz32(z < 0x100000000 ? z : 0xffffffff);
 }
 
+/** Estimated bits of the residuals of predictors of order 0, 1 and 2 over [start, end): their bit lengths. */
+export function estimateFixedCosts(x: Float64Array, start: number, end: number): number[] {
+  const cost = [0, 0, 0];
+  for (let i = start; i < end; i++) {
+    const a = x[i];
+    const b = i > 0 ? x[i - 1] : 0;
+    const r2 = i > 1 ? a - 2 * b + x[i - 2] : a - b;
+    const r1 = a - b;
+    cost[0] += costBits(a >= 0 ? a * 2 : -a * 2 - 1);
+    cost[1] += costBits(r1 >= 0 ? r1 * 2 : -r1 * 2 - 1);
+    cost[2] += costBits(r2 >= 0 ? r2 * 2 : -r2 * 2 - 1);
+  }
+  return cost;
+}
+
 /** Codes `x` (integer counts). Returns the predictor chosen per segment, for stats. */
 export function encodeValues(enc: RangeEncoder, x: Float64Array, allowLpc: boolean): PredictorName[] {
   const values = new IntModel();
@@ -47,16 +62,7 @@ export function encodeValues(enc: RangeEncoder, x: Float64Array, allowLpc: boole
     const end = Math.min(x.length, start + SEGMENT);
     let bestKind = 0;
     let bestCost = Infinity;
-    const cost = [0, 0, 0];
-    for (let i = start; i < end; i++) {
-      const a = x[i];
-      const b = i > 0 ? x[i - 1] : 0;
-      const r2 = i > 1 ? a - 2 * b + x[i - 2] : a - b;
-      const r1 = a - b;
-      cost[0] += costBits(a >= 0 ? a * 2 : -a * 2 - 1);
-      cost[1] += costBits(r1 >= 0 ? r1 * 2 : -r1 * 2 - 1);
-      cost[2] += costBits(r2 >= 0 ? r2 * 2 : -r2 * 2 - 1);
-    }
+    const cost = estimateFixedCosts(x, start, end);
     for (let order = 0; order <= 2; order++) {
       if (cost[order] < bestCost) {
         bestCost = cost[order];

@@ -50,6 +50,9 @@ function batches<T>(n: number, size: number | undefined, f: (s: number, e: numbe
   return out;
 }
 
+/** Timed runs per temperature measurement (each takes milliseconds): the best of more runs is less at the mercy of other jobs. */
+const TEMPERATURE_REPS = 7;
+
 function best(fn: () => void, reps: number): number {
   let m = Infinity;
   for (let i = 0; i < reps; i++) {
@@ -98,12 +101,15 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
     const enc = () => encodeIrregularSeries(s.times, s.counts, { stream: STREAM, channel, batch: size, header: "compact" });
     enc(); // warm up the JIT so ours and deflate are timed alike
     const frames = enc();
-    const encMs = best(enc, 3);
-    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes, { streams: names })), 3);
+    const encMs = best(enc, TEMPERATURE_REPS);
+    // The decoder gets the encoder's two untimed runs (the round-trip check is one): both are timed once the JIT
+    // has optimized them, which on a loaded 2-core machine takes a few runs.
     for (const f of frames) {
       const d = decodeFrame(f.bytes, { streams: names });
       if (d.count !== f.samples || d.stream !== STREAM) throw new Error("round trip failed");
     }
+    frames.forEach((f) => decodeFrame(f.bytes, { streams: names }));
+    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes, { streams: names })), TEMPERATURE_REPS);
     add(s, label, "edge-agent", s.times.length, frames.reduce((n, f) => n + f.bytes.length, 0), encMs, decMs);
     const full = encodeIrregularSeries(s.times, s.counts, { stream: STREAM, channel, batch: size, header: "full" });
     add(s, label, "edge-agent, full header", s.times.length, full.reduce((n, f) => n + f.bytes.length, 0));
@@ -116,7 +122,7 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
     if (label === "file") {
       const raw = rawBinary({ times: s.times, counts: s.counts, scale: 0.01, name: "t" });
       deflate6(raw);
-      const defMs = best(() => deflate6(raw), 3);
+      const defMs = best(() => deflate6(raw), TEMPERATURE_REPS);
       speed.push({ series: s.name, oursEncodeMBps: raw.length / encMs / 1000, deflate6MBps: raw.length / defMs / 1000, oursDecodeMBps: raw.length / decMs / 1000 });
       const h = lpcResidualEntropyBits(s.counts);
       floors.push({ series: s.name, bitsPerSample: h, bytesPerSample: h / 8 });

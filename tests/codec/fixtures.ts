@@ -1,5 +1,5 @@
 // Small deterministic inputs shared by the codec tests (never the real recordings: those are in tests/realdata).
-import type { FrameInput } from "../../agent/codec/index.js";
+import type { FrameInput, IrregularInput } from "../../agent/codec/index.js";
 
 export const T0 = 1_700_000_000_000;
 
@@ -40,6 +40,7 @@ export const goldenInputs: Record<string, FrameInput> = {
   ...sampleFrames,
   compact: { ...sampleFrames.irregular, header: "compact", untrusted: true, seq: 300_000 },
   "event-compact": { ...sampleFrames.event, header: "compact" },
+  "irregular-coding-1": { ...(sampleFrames.irregular as IrregularInput), payloadCoding: 1 },
   channels: {
     kind: "irregular",
     stream: "line-2/flow",

@@ -32,7 +32,7 @@ describe("compact header layout", () => {
       id.toString("hex"),
       "22", // channel: name code 2 (temperature) | unit code 2 (degC) << 4
       "1e", // scale 10^(30-32), offset 0, last channel
-      "17", // time plan: mode 1, quantum 1 * 10^3 ms
+      "55", // time plan: mode 1 | payload coding 2 (0x04) | quantum code 10 (1 * 10^3 ms) << 3
     ].join("");
     expect(hex(bytes.subarray(0, 19))).toBe(expected);
     expect(bytes[9]).toBe(bytes.length);
