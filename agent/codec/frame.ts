@@ -1,9 +1,12 @@
 // Encoder and decoder of the batch frame, byte for byte as docs/wire-format.md describes it.
 import { ByteReader, ByteWriter } from "./bytes.js";
 import { gridDoor, swingingDoor } from "./bounded.js";
+import { BitReader, BitWriter } from "./bit-io.js";
 import { crc32 } from "./crc32.js";
 import { FrameError } from "./errors.js";
 import { RangeDecoder, RangeEncoder, MAX_IMPLIED_ZEROS } from "./range-coder.js";
+import { decodeLpcRice, encodeLpcRice, RICE_VALUE_LIMIT } from "./lpc-rice.js";
+import { MIN_BITS_PER_SAMPLE } from "./rice.js";
 import { decodeTimes, encodeTimes, planTimes, type TimeMode } from "./timestamps.js";
 import { decodeValues, encodeValues, MAX_COUNT, type PredictorName } from "./values.js";
 import {
@@ -22,7 +25,9 @@ import type { ChannelInfo } from "../../drivers/types.js";
 const KIND_CODE: Record<SeriesKind, number> = { irregular: 1, regular: 2, event: 3 };
 const KIND_NAME: SeriesKind[] = ["irregular", "irregular", "regular", "event"];
 const CODEC_CODE: Record<CodecKind, number> = { events: 0, lossless: 1, bounded: 2 };
-const CODEC_NAME: CodecKind[] = ["events", "lossless", "bounded"];
+/** Codec 3: lossless, regular series only, with the LPC + partitioned Rice entropy stage instead of the range coder. */
+const CODEC_LOSSLESS_RICE = 3;
+const CODEC_NAME: CodecKind[] = ["events", "lossless", "bounded", "lossless"];
 const SEVERITY: (EventItem["severity"] | undefined)[] = [undefined, "info", "warning", "critical"];
 
 export const FLAG_UNTRUSTED = 0x10;
@@ -42,12 +47,19 @@ function checkTime(t: number, what: string): void {
 function checkChannels(channels: ChannelInfo[], values: ArrayLike<number>[], n: number): void {
   if (channels.length < 1 || channels.length > 255) throw new RangeError(`a frame has 1 to 255 channels, got ${channels.length}`);
   if (values.length !== channels.length) throw new RangeError(`${channels.length} channels but ${values.length} value arrays`);
+  const limit = MAX_COUNT; // a local: an imported binding in a hot loop costs an accessor call under some loaders
   for (const [c, v] of values.entries()) {
     if (v.length !== n) throw new RangeError(`channel ${channels[c].name} has ${v.length} values, expected ${n}`);
     for (let i = 0; i < n; i++) {
-      if (!Number.isSafeInteger(v[i]) || Math.abs(v[i]) >= MAX_COUNT) throw new RangeError(`channel ${channels[c].name} value ${v[i]} at ${i} is not an integer count within +-2^46`);
+      if (!Number.isSafeInteger(v[i]) || Math.abs(v[i]) >= limit) throw new RangeError(`channel ${channels[c].name} value ${v[i]} at ${i} is not an integer count within +-2^46`);
     }
   }
+}
+
+function fitsRice(v: Float64Array): boolean {
+  const limit = RICE_VALUE_LIMIT;
+  for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) < limit)) return false;
+  return true;
 }
 
 function summarize(chosen: PredictorName[][]): string {
@@ -67,6 +79,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
   let t0: number;
   let flags = input.untrusted ? FLAG_UNTRUSTED : 0;
   let summary = "";
+  let codecCode: number | undefined;
   let samples: number;
   let tFirst: number;
   let tLast: number;
@@ -145,10 +158,17 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
       body.varint(lost === undefined ? 0 : Math.max(0, Math.round(lost)) + 1);
       body.str(input.gapBefore.reason);
     }
-    const enc = new RangeEncoder();
-    const chosen = input.values.map((v) => encodeValues(enc, Float64Array.from(v), true));
-    body.bytes(enc.finish());
-    summary = summarize(chosen);
+    const values = input.values.map((v) => Float64Array.from(v));
+    if (values.every(fitsRice)) {
+      codecCode = CODEC_LOSSLESS_RICE;
+      const w = new BitWriter(n * values.length * 2 + 16);
+      summary = `${summarize(values.map((v) => encodeLpcRice(w, v)))}-rice`;
+      body.bytes(w.finish());
+    } else {
+      const enc = new RangeEncoder();
+      summary = summarize(values.map((v) => encodeValues(enc, v, true)));
+      body.bytes(enc.finish());
+    }
     samples = n;
     tFirst = t0;
     tLast = n ? t0 + ((n - 1) * 1000) / input.rateHz : t0;
@@ -157,7 +177,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
   head.u8(MAGIC);
   head.u8(FORMAT_VERSION);
   head.u8(KIND_CODE[input.kind] | flags);
-  head.u8(CODEC_CODE[codec]);
+  head.u8(codecCode ?? CODEC_CODE[codec]);
   head.i48(t0);
   // The length field counts itself: find the varint size that is consistent with the total it encodes.
   const rest = head.length + body.length + 4;
@@ -244,7 +264,8 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
   const codecCode = bytes[offset + OFFSET.codec];
   const codec = CODEC_NAME[codecCode];
   if (codec === undefined) throw new FrameError(`unsupported codec ${codecCode}`);
-  if ((kind === "event") !== (codec === "events") || (kind === "regular" && codec === "bounded")) throw new FrameError(`malformed frame: codec ${codec} with series kind ${kind}`);
+  const rice = codecCode === CODEC_LOSSLESS_RICE;
+  if ((kind === "event") !== (codec === "events") || (kind === "regular" && codec === "bounded") || (rice && kind !== "regular")) throw new FrameError(`malformed frame: codec ${codec} with series kind ${kind}`);
   const r = new ByteReader(bytes, offset + OFFSET.t0, end);
   const t0 = r.i48("t0");
   r.varint("frame length");
@@ -314,18 +335,28 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
       frame.gapBefore = lost === 0 ? { reason } : { lostSamples: lost - 1, reason };
     }
   }
-  // The coder spends at least ~0.06 bits per sample and channel: a count beyond that is a lie, not a big frame.
-  if (count * frame.channels.length > 130 * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
+  // The range coder spends at least ~0.06 bits per sample and channel, Rice codes MIN_BITS_PER_SAMPLE: a count
+  // beyond that is a lie, not a big frame.
+  if (count * frame.channels.length > (rice ? 8 / MIN_BITS_PER_SAMPLE : 130) * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
   frame.times = new Float64Array(count);
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
+  if (kind === "regular") for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / frame.rateHz!;
+  if (rice) {
+    const bits = new BitReader(bytes, r.pos, end);
+    for (const ch of frame.channels) {
+      const chosen: PredictorName[] = [];
+      decodeLpcRice(bits, count, ch.counts, chosen);
+      frame.predictors.push(chosen);
+    }
+    bits.close();
+    return frame;
+  }
   const dec = new RangeDecoder(bytes, r.pos, end);
   if (kind === "irregular") {
     decodeTimes(dec, t0, count, { quantum, mode, nominal }, frame.times);
     for (let i = 0; i < count; i++) {
       if (!Number.isSafeInteger(frame.times[i]) || Math.abs(frame.times[i]) >= TIME_LIMIT) throw new FrameError("malformed frame: timestamp out of range");
     }
-  } else {
-    for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / frame.rateHz!;
   }
   for (const ch of frame.channels) {
     const chosen: PredictorName[] = [];

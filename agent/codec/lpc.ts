@@ -11,11 +11,20 @@ export interface QuantizedLpc {
   coefs: number[];
 }
 
-/** Picks an order by the estimated bit cost (residual energy vs coefficient bits) and quantizes the coefficients. */
-export function fitLpc(x: ArrayLike<number>, start: number, end: number, maxOrder = MAX_LPC_ORDER): QuantizedLpc | undefined {
+/** Real-valued predictors of every order 1..maxOrder from one analysis window, and their residual energies. */
+export interface LpcModels {
+  /** coefs[p] holds the p coefficients of the order-p predictor (coefs[0] is empty). */
+  coefs: Float64Array[];
+  /** err[p] / err[0]: relative residual energy of order p. */
+  err: number[];
+  /** Samples analysed. */
+  n: number;
+}
+
+/** Autocorrelation of a Welch-windowed, mean-removed window, then Levinson-Durbin up to maxOrder. */
+export function lpcModels(x: ArrayLike<number>, start: number, end: number, maxOrder: number): LpcModels | undefined {
   const n = end - start;
-  if (n < 4 * maxOrder) maxOrder = Math.floor(n / 4);
-  if (maxOrder < 1) return undefined;
+  if (maxOrder < 1 || n < 2) return undefined;
   let mean = 0;
   for (let i = start; i < end; i++) mean += x[i];
   mean /= n;
@@ -35,7 +44,7 @@ export function fitLpc(x: ArrayLike<number>, start: number, end: number, maxOrde
   r[0] *= 1 + 1e-9; // lag-window regularisation keeps the recursion stable on nearly periodic input
   let a = new Float64Array(maxOrder + 1);
   let err = r[0];
-  let best: { order: number; coefs: Float64Array; bits: number } | undefined;
+  const out: LpcModels = { coefs: [new Float64Array(0)], err: [err], n };
   for (let p = 1; p <= maxOrder; p++) {
     let acc = r[p];
     for (let j = 1; j < p; j++) acc -= a[j] * r[p - j];
@@ -46,8 +55,22 @@ export function fitLpc(x: ArrayLike<number>, start: number, end: number, maxOrde
     a = next;
     err *= 1 - k * k;
     if (!(err > 0)) break;
-    const bits = 0.5 * n * Math.log2(Math.max(err / r[0], 1e-12)) + p * LPC_PRECISION;
-    if (!best || bits < best.bits) best = { order: p, coefs: a.slice(1, p + 1), bits };
+    out.coefs.push(a.slice(1, p + 1));
+    out.err.push(err);
+  }
+  return out;
+}
+
+/** Picks an order by the estimated bit cost (residual energy vs coefficient bits) and quantizes the coefficients. */
+export function fitLpc(x: ArrayLike<number>, start: number, end: number, maxOrder = MAX_LPC_ORDER): QuantizedLpc | undefined {
+  const n = end - start;
+  if (n < 4 * maxOrder) maxOrder = Math.floor(n / 4);
+  const models = lpcModels(x, start, end, maxOrder);
+  if (!models) return undefined;
+  let best: { order: number; coefs: Float64Array; bits: number } | undefined;
+  for (let p = 1; p < models.coefs.length; p++) {
+    const bits = 0.5 * n * Math.log2(Math.max(models.err[p] / models.err[0], 1e-12)) + p * LPC_PRECISION;
+    if (!best || bits < best.bits) best = { order: p, coefs: models.coefs[p], bits };
   }
   if (!best) return undefined;
   let cmax = 0;

@@ -1,0 +1,55 @@
+// The inner loops of linear prediction, generated once per order with the coefficients in locals and the sum
+// unrolled: V8 then keeps everything in registers (measured 11 ns/sample at order 16 against 45 for a loop over a
+// coefficient array). Only the order, an integer, goes into the generated source; coefficients are arguments.
+// Arithmetic is float64 throughout: every product and sum is an integer below 2^53 (|x| < 2^24, |c| <= 2^15,
+// order <= 32), so it is exact, and Math.floor(sum * 2^-shift) is the exact floor division.
+
+/** out[i - o] = x[i] - floor(sum_j c[j] * x[i-1-j] * scale) for i in [from, to). */
+export type ResidualKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, out: Float64Array, o: number) => void;
+/**
+ * x[i] = res[i - o] + floor(sum_j c[j] * x[i-1-j] * scale) for i in [from, to); stops at the first value with
+ * |x[i]| >= limit and returns its index (-1 when all are in range).
+ */
+export type ReconstructKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, res: Float64Array, o: number, limit: number) => number;
+
+const residuals: ResidualKernel[] = [];
+const reconstructions: ReconstructKernel[] = [];
+
+/** The sum oldest sample first: in the decoder's recurrence x[i-1] then enters last, off the critical path. */
+function parts(order: number): { locals: string; sum: string } {
+  const j = Array.from({ length: order }, (_, k) => order - 1 - k);
+  return {
+    locals: order ? `const ${j.map((k) => `c${k} = c[${k}]`).join(", ")};` : "",
+    sum: order ? j.map((k) => `c${k} * x[i - ${k + 1}]`).join(" + ") : "0",
+  };
+}
+
+export function residualKernel(order: number): ResidualKernel {
+  let f = residuals[order];
+  if (!f) {
+    const { locals, sum } = parts(order);
+    f = new Function("x", "c", "scale", "from", "to", "out", "o", `"use strict"; ${locals} for (let i = from; i < to; i++) out[i - o] = x[i] - Math.floor((${sum}) * scale);`) as ResidualKernel;
+    residuals[order] = f;
+  }
+  return f;
+}
+
+export function reconstructKernel(order: number): ReconstructKernel {
+  let f = reconstructions[order];
+  if (!f) {
+    const { locals, sum } = parts(order);
+    f = new Function(
+      "x",
+      "c",
+      "scale",
+      "from",
+      "to",
+      "res",
+      "o",
+      "limit",
+      `"use strict"; ${locals} for (let i = from; i < to; i++) { const v = res[i - o] + Math.floor((${sum}) * scale); if (!(v < limit && v > -limit)) return i; x[i] = v; } return -1;`,
+    ) as ReconstructKernel;
+    reconstructions[order] = f;
+  }
+  return f;
+}
