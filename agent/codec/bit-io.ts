@@ -159,60 +159,67 @@ export class BitReader {
    */
   rice(out: Float64Array, at: number, count: number, k: number): void {
     const qmax = (2 ** 28 - 1) >>> k;
+    const top = 1 << k;
+    const buf = this.buf;
+    const fastEnd = this.end - 1;
     let win = this.win;
     let avail = this.avail;
-    const buf = this.buf;
-    const end = this.end;
     let pos = this.pos;
     for (let i = 0; i < count; i++) {
-      let q = 0;
-      for (;;) {
-        if (avail <= 24) {
-          while (avail <= 24) {
-            win |= (pos < end ? buf[pos] : 0) << (24 - avail);
-            pos++;
-            avail += 8;
-          }
-        }
-        const lz = Math.clz32(win);
-        if (lz < avail) {
-          q += lz;
-          win = lz === 31 ? 0 : win << (lz + 1);
-          avail -= lz + 1;
-          break;
-        }
-        q += avail;
-        win = 0;
-        avail = 0;
-        if (q > qmax || pos > end + 4) break;
+      if (avail <= 16 && pos < fastEnd) {
+        win |= ((buf[pos] << 8) | buf[pos + 1]) << (16 - avail);
+        pos += 2;
+        avail += 16;
       }
-      if (q > qmax || pos > end + 4) {
-        this.pos = pos;
-        this.avail = avail;
+      const lz = Math.clz32(win);
+      const len = lz + 1 + k;
+      let z: number;
+      if (len <= avail && lz <= qmax) {
+        // The whole code is in the window: zeros, the one, k low bits.
+        const w = win << lz;
+        z = (lz << k) | ((w >>> (31 - k)) ^ top);
+        win = (w << k) << 1;
+        avail -= len;
+      } else {
         this.win = win;
-        this.need("a Rice code");
-        throw new FrameError(`malformed frame: Rice quotient ${q} exceeds ${qmax} for parameter ${k}`);
+        this.avail = avail;
+        this.pos = pos;
+        z = this.riceOne(k, qmax);
+        win = this.win;
+        avail = this.avail;
+        pos = this.pos;
       }
-      let low = 0;
-      if (k > 0) {
-        if (avail < k) {
-          while (avail <= 24) {
-            win |= (pos < end ? buf[pos] : 0) << (24 - avail);
-            pos++;
-            avail += 8;
-          }
-        }
-        low = win >>> (32 - k);
-        win <<= k;
-        avail -= k;
-      }
-      const z = (q << k) | low;
       out[at + i] = (z >>> 1) ^ -(z & 1);
     }
     this.win = win;
     this.avail = avail;
     this.pos = pos;
     this.need("a Rice-coded partition");
+  }
+
+  /** One Rice code, whatever its length: the unary run may span many windows; past the end is truncation. */
+  private riceOne(k: number, qmax: number): number {
+    let q = 0;
+    for (;;) {
+      this.fill();
+      const lz = Math.clz32(this.win);
+      if (lz < this.avail) {
+        q += lz;
+        this.win = lz === 31 ? 0 : this.win << (lz + 1);
+        this.avail -= lz + 1;
+        break;
+      }
+      q += this.avail;
+      this.win = 0;
+      this.avail = 0;
+      if (q > qmax || this.overrun() > 0) break;
+    }
+    if (q > qmax) {
+      this.need("a Rice code");
+      throw new FrameError(`malformed frame: Rice quotient ${q} exceeds ${qmax} for parameter ${k}`);
+    }
+    this.need("a Rice code");
+    return (q << k) | this.read(k, "a Rice code");
   }
 
   /** Checks that the payload ends here: only zero padding bits, no byte left over. */

@@ -340,7 +340,10 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
   if (count * frame.channels.length > (rice ? 8 / MIN_BITS_PER_SAMPLE : 130) * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
   frame.times = new Float64Array(count);
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
-  if (kind === "regular") for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / frame.rateHz!;
+  if (kind === "regular") {
+    const rate = frame.rateHz!;
+    for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / rate;
+  }
   if (rice) {
     const bits = new BitReader(bytes, r.pos, end);
     for (const ch of frame.channels) {

@@ -4,15 +4,18 @@
 // Arithmetic is float64 throughout: every product and sum is an integer below 2^53 (|x| < 2^24, |c| <= 2^15,
 // order <= 32), so it is exact, and Math.floor(sum * 2^-shift) is the exact floor division.
 
-/** out[i - o] = x[i] - floor(sum_j c[j] * x[i-1-j] * scale) for i in [from, to). */
-export type ResidualKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, out: Float64Array, o: number) => void;
+/**
+ * out[i - o] = zigzag(x[i] - floor(sum_j c[j] * x[i-1-j] * scale)) for i in [from, to): the encoder only ever needs
+ * the zigzag (0, -1, 1, -2 ... -> 0, 1, 2, 3 ...), computed branch-free as |2r + 0.5| - 0.5 (exact below 2^51).
+ */
+export type ZigzagResidualKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, out: Float64Array, o: number) => void;
 /**
  * x[i] = res[i - o] + floor(sum_j c[j] * x[i-1-j] * scale) for i in [from, to); stops at the first value with
  * |x[i]| >= limit and returns its index (-1 when all are in range).
  */
 export type ReconstructKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, res: Float64Array, o: number, limit: number) => number;
 
-const residuals: ResidualKernel[] = [];
+const residuals: ZigzagResidualKernel[] = [];
 const reconstructions: ReconstructKernel[] = [];
 
 /** The sum oldest sample first: in the decoder's recurrence x[i-1] then enters last, off the critical path. */
@@ -24,11 +27,11 @@ function parts(order: number): { locals: string; sum: string } {
   };
 }
 
-export function residualKernel(order: number): ResidualKernel {
+export function zigzagResidualKernel(order: number): ZigzagResidualKernel {
   let f = residuals[order];
   if (!f) {
     const { locals, sum } = parts(order);
-    f = new Function("x", "c", "scale", "from", "to", "out", "o", `"use strict"; ${locals} for (let i = from; i < to; i++) out[i - o] = x[i] - Math.floor((${sum}) * scale);`) as ResidualKernel;
+    f = new Function("x", "c", "scale", "from", "to", "out", "o", `"use strict"; ${locals} for (let i = from; i < to; i++) { const r = x[i] - Math.floor((${sum}) * scale); out[i - o] = Math.abs(2 * r + 0.5) - 0.5; }`) as ZigzagResidualKernel;
     residuals[order] = f;
   }
   return f;

@@ -3,10 +3,11 @@
 // exact cost of a few candidate predictors (asymmetric work, like flac -8); the decoder only reads Rice codes and
 // runs one prediction recurrence. Frames with counts of 2^24 or more use the range coder (values.ts) instead.
 import type { BitReader, BitWriter } from "./bit-io.js";
+import { zigzag } from "./bytes.js";
 import { FrameError } from "./errors.js";
-import { reconstructKernel, residualKernel } from "./lpc-kernels.js";
-import { lpcModels } from "./lpc.js";
-import { estimateBits, estimateBlock, readBlock, writeBlock } from "./rice.js";
+import { reconstructKernel, zigzagResidualKernel } from "./lpc-kernels.js";
+import { lpcLeastSquares } from "./lpc.js";
+import { estimateBits, planBlock, readBlock, writeBlock } from "./rice.js";
 import { SEGMENT, type PredictorName } from "./values.js";
 
 /** Counts this coder takes: every product and sum of the prediction stays an exact float64 integer. */
@@ -59,11 +60,12 @@ function quantize(real: Float64Array, precision: number): Candidate | undefined 
   return { kind: 3, coefs, shift, precision };
 }
 
+/** Zigzagged residuals of x[start..end) into out[0..). */
 function residuals(x: Float64Array, start: number, end: number, c: Candidate, out: Float64Array): void {
   const p = c.coefs.length;
   const warm = Math.min(end, p);
-  for (let i = start; i < warm; i++) out[i - start] = x[i] - (i > 0 ? x[i - 1] : 0);
-  residualKernel(p)(x, c.coefs, 2 ** -c.shift, Math.max(start, p), end, out, start);
+  for (let i = start; i < warm; i++) out[i - start] = zigzag(x[i] - (i > 0 ? x[i - 1] : 0));
+  zigzagResidualKernel(p)(x, c.coefs, 2 ** -c.shift, Math.max(start, p), end, out, start);
 }
 
 /**
@@ -73,7 +75,6 @@ function residuals(x: Float64Array, start: number, end: number, c: Candidate, ou
 export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch = DEFAULT_SEARCH): PredictorName[] {
   const chosen: PredictorName[] = [];
   const len = Math.min(SEGMENT, x.length);
-  const res = new Float64Array(len);
   const z = new Float64Array(len);
   for (let start = 0; start < x.length; start += SEGMENT) {
     const end = Math.min(x.length, start + SEGMENT);
@@ -84,15 +85,15 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
     let best: Candidate = { kind: 0, coefs: FIXED[0], shift: 0, precision: 0 };
     let bestBits = Infinity;
     const consider = (c: Candidate): boolean => {
-      residuals(x, fitStart, fitEnd, c, res);
-      const bits = estimateBits(res, fitLen) + ((KIND_BITS + (c.kind === 3 ? LPC_HEADER_BITS + c.coefs.length * c.precision : 0)) * fitLen) / m;
+      residuals(x, fitStart, fitEnd, c, z);
+      const bits = estimateBits(z, fitLen) + ((KIND_BITS + (c.kind === 3 ? LPC_HEADER_BITS + c.coefs.length * c.precision : 0)) * fitLen) / m;
       if (bits >= bestBits) return false;
       [best, bestBits] = [c, bits];
       return true;
     };
     for (let k = 0; k < FIXED.length; k++) consider({ kind: k, coefs: FIXED[k], shift: 0, precision: 0 });
     const maxOrder = Math.min(search.maxOrder, Math.floor(fitLen / 4));
-    const models = maxOrder >= 1 ? lpcModels(x, fitStart, fitEnd, maxOrder) : undefined;
+    const models = maxOrder >= 1 ? lpcLeastSquares(x, fitStart, fitEnd, maxOrder) : undefined;
     if (models) {
       const top = models.coefs.length - 1;
       let guess = 1;
@@ -118,8 +119,9 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
       w.write(best.shift, 5);
       for (const q of best.coefs) w.write(q, best.precision);
     }
-    residuals(x, start, end, best, res);
-    writeBlock(w, z, m, estimateBlock(res, m, z).order);
+    residuals(x, start, end, best, z);
+    const plan = planBlock(z, m);
+    writeBlock(w, z, m, plan.order, plan.stats);
     chosen.push(NAMES[best.kind]);
   }
   return chosen;

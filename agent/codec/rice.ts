@@ -34,39 +34,42 @@ function estimate(m: number, sum: number): number {
   return PARAM_BITS + (k < MAX_RICE_K && b < a ? b : a);
 }
 
-/** Estimated bits of res[0..n) in partitions of 256 samples: a quick comparison of predictors. */
-export function estimateBits(res: Float64Array, n: number): number {
+/** Estimated bits of zigzagged residuals z[0..n) in partitions of 256 samples: a quick comparison of predictors. */
+export function estimateBits(z: Float64Array, n: number): number {
   let bits = ORDER_BITS;
   for (let a = 0; a < n; a += 256) {
     const b = a + 256 < n ? a + 256 : n;
     let s = 0;
-    for (let i = a; i < b; i++) {
-      const r = res[i];
-      s += r >= 0 ? 2 * r : -2 * r - 1;
-    }
+    for (let i = a; i < b; i++) s += z[i];
     bits += estimate(b - a, s);
   }
   return bits;
 }
 
-/**
- * Zigzags res[0..n) into `z` and returns the estimated bits of the block at its best partition order (header
- * included) and that order.
- */
-export function estimateBlock(res: Float64Array, n: number, z: Float64Array): { bits: number; order: number } {
+/** Sum and maximum of every 2^MIN_SEARCHED_ORDER zigzags: what the partition search and writeBlock work from. */
+export interface BlockStats {
+  sums: Float64Array;
+  maxes: Float64Array;
+}
+
+/** The partition order with the fewest estimated bits for z[0..n), and the per-unit statistics. */
+export function planBlock(z: Float64Array, n: number): { order: number; stats: BlockStats } {
   const step = 1 << MIN_SEARCHED_ORDER;
-  let sums = new Float64Array(Math.ceil(n / step));
+  const units = Math.ceil(n / step);
+  const stats = { sums: new Float64Array(units), maxes: new Float64Array(units) };
   for (let p = 0, a = 0; a < n; p++, a += step) {
     const b = a + step < n ? a + step : n;
     let s = 0;
+    let max = 0;
     for (let i = a; i < b; i++) {
-      const r = res[i];
-      const v = r >= 0 ? 2 * r : -2 * r - 1;
-      z[i] = v;
+      const v = z[i];
       s += v;
+      max = v > max ? v : max;
     }
-    sums[p] = s;
+    stats.sums[p] = s;
+    stats.maxes[p] = max;
   }
+  let sums = stats.sums;
   let best = { bits: Infinity, order: MIN_SEARCHED_ORDER };
   for (let order = MIN_SEARCHED_ORDER; ; order++) {
     const size = 1 << order;
@@ -78,22 +81,22 @@ export function estimateBlock(res: Float64Array, n: number, z: Float64Array): { 
     for (let p = 0; p < sums.length; p++) merged[p >> 1] += sums[p];
     sums = merged;
   }
-  return best;
+  return { order: best.order, stats };
 }
 
-/** Writes z[0..n) (zigzagged residuals, from estimateBlock) at partition order `order`, choosing k exactly. */
-export function writeBlock(w: BitWriter, z: Float64Array, n: number, order: number): void {
+/** Writes z[0..n) (zigzagged residuals) at partition order `order` (from planBlock), choosing each k exactly. */
+export function writeBlock(w: BitWriter, z: Float64Array, n: number, order: number, stats: BlockStats): void {
   w.write(order, ORDER_BITS);
   const size = 1 << order;
-  for (let a = 0; a < n; a += size) {
+  const unitsPer = size >> MIN_SEARCHED_ORDER;
+  for (let a = 0, u = 0; a < n; a += size, u += unitsPer) {
     const b = a + size < n ? a + size : n;
     const m = b - a;
     let sum = 0;
     let max = 0;
-    for (let i = a; i < b; i++) {
-      const v = z[i];
-      sum += v;
-      if (v > max) max = v;
+    for (let j = u; j < u + unitsPer && j < stats.sums.length; j++) {
+      sum += stats.sums[j];
+      max = Math.max(max, stats.maxes[j]);
     }
     const width = bitLength(max);
     let bestBits = WIDTH_BITS + m * width;
