@@ -64,27 +64,31 @@ export class BitWriter {
     let n = this.n;
     const mask = (1 << k) - 1;
     for (let i = from; i < to; i++) {
-      const v = z[i];
+      const v = z[i] | 0;
       const q = v >>> k;
       const len = q + 1 + k;
       if (len <= CHUNK) {
+        // Bits above the pending n are stale but harmless: a byte store keeps only the low 8 bits of acc >>> n.
         acc = (acc << len) | (1 << k) | (v & mask);
         n += len;
         while (n >= 8) {
           n -= 8;
           buf[pos++] = acc >>> n;
         }
-        acc &= (1 << n) - 1;
       } else {
         // Rare long code: through the general methods, then back to the locals.
-        [this.pos, this.acc, this.n] = [pos, acc, n];
+        this.pos = pos;
+        this.acc = acc & ((1 << n) - 1);
+        this.n = n;
         this.unary(q);
         this.writeWide(v & mask, k);
-        [pos, acc, n] = [this.pos, this.acc, this.n];
+        pos = this.pos;
+        acc = this.acc;
+        n = this.n;
       }
     }
     this.pos = pos;
-    this.acc = acc;
+    this.acc = acc & ((1 << n) - 1);
     this.n = n;
   }
 
@@ -95,16 +99,17 @@ export class BitWriter {
   }
 }
 
+/** The state is public for the fused decoding loops of lpc-kernels.ts, which keep it in locals. */
 export class BitReader {
-  private pos: number;
+  pos: number;
   /** Up to 32 unread bits, left-aligned, kept as an int32 (a small integer to V8, never a heap number). */
-  private win = 0;
-  private avail = 0;
+  win = 0;
+  avail = 0;
 
   constructor(
-    private readonly buf: Uint8Array,
+    readonly buf: Uint8Array,
     start: number,
-    private readonly end: number,
+    readonly end: number,
   ) {
     this.pos = start;
   }
@@ -124,7 +129,7 @@ export class BitReader {
     return (this.pos - this.end) * 8 - this.avail;
   }
 
-  private need(what: string): void {
+  need(what: string): void {
     if (this.overrun() > 0) throw new FrameError(`truncated frame: ${what} runs past the end of the payload`);
   }
 
@@ -153,52 +158,8 @@ export class BitReader {
     return v >= 2 ** (bits - 1) ? v - 2 ** bits : v;
   }
 
-  /**
-   * `count` Rice codes with parameter k (0-28) into out[at..], as zigzag-decoded residuals. Each quotient is at most
-   * `qmax` (so the value stays below 2^28 and int32 arithmetic is exact); a longer unary run is malformed input.
-   */
-  rice(out: Float64Array, at: number, count: number, k: number): void {
-    const qmax = (2 ** 28 - 1) >>> k;
-    const top = 1 << k;
-    const buf = this.buf;
-    const fastEnd = this.end - 1;
-    let win = this.win;
-    let avail = this.avail;
-    let pos = this.pos;
-    for (let i = 0; i < count; i++) {
-      if (avail <= 16 && pos < fastEnd) {
-        win |= ((buf[pos] << 8) | buf[pos + 1]) << (16 - avail);
-        pos += 2;
-        avail += 16;
-      }
-      const lz = Math.clz32(win);
-      const len = lz + 1 + k;
-      let z: number;
-      if (len <= avail && lz <= qmax) {
-        // The whole code is in the window: zeros, the one, k low bits.
-        const w = win << lz;
-        z = (lz << k) | ((w >>> (31 - k)) ^ top);
-        win = (w << k) << 1;
-        avail -= len;
-      } else {
-        this.win = win;
-        this.avail = avail;
-        this.pos = pos;
-        z = this.riceOne(k, qmax);
-        win = this.win;
-        avail = this.avail;
-        pos = this.pos;
-      }
-      out[at + i] = (z >>> 1) ^ -(z & 1);
-    }
-    this.win = win;
-    this.avail = avail;
-    this.pos = pos;
-    this.need("a Rice-coded partition");
-  }
-
   /** One Rice code, whatever its length: the unary run may span many windows; past the end is truncation. */
-  private riceOne(k: number, qmax: number): number {
+  riceCode(k: number, qmax: number): number {
     let q = 0;
     for (;;) {
       this.fill();
@@ -219,7 +180,7 @@ export class BitReader {
       throw new FrameError(`malformed frame: Rice quotient ${q} exceeds ${qmax} for parameter ${k}`);
     }
     this.need("a Rice code");
-    return (q << k) | this.read(k, "a Rice code");
+    return (q << k) | this.readWide(k, "a Rice code");
   }
 
   /** Checks that the payload ends here: only zero padding bits, no byte left over. */

@@ -50,13 +50,19 @@ function checkChannels(channels: ChannelInfo[], values: ArrayLike<number>[], n: 
   const limit = MAX_COUNT; // a local: an imported binding in a hot loop costs an accessor call under some loaders
   for (const [c, v] of values.entries()) {
     if (v.length !== n) throw new RangeError(`channel ${channels[c].name} has ${v.length} values, expected ${n}`);
+    if (isSmallIntArray(v)) continue; // every element is an integer far inside the limit
     for (let i = 0; i < n; i++) {
       if (!Number.isSafeInteger(v[i]) || Math.abs(v[i]) >= limit) throw new RangeError(`channel ${channels[c].name} value ${v[i]} at ${i} is not an integer count within +-2^46`);
     }
   }
 }
 
-function fitsRice(v: Float64Array): boolean {
+function isSmallIntArray(v: ArrayLike<number>): boolean {
+  return v instanceof Int32Array || v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array;
+}
+
+function fitsRice(v: ArrayLike<number>): boolean {
+  if (v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array) return true;
   const limit = RICE_VALUE_LIMIT;
   for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) < limit)) return false;
   return true;
@@ -158,8 +164,8 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
       body.varint(lost === undefined ? 0 : Math.max(0, Math.round(lost)) + 1);
       body.str(input.gapBefore.reason);
     }
-    const values = input.values.map((v) => Float64Array.from(v));
-    if (values.every(fitsRice)) {
+    const values = input.values.map((v) => new Float64Array(v));
+    if (input.values.every(fitsRice)) {
       codecCode = CODEC_LOSSLESS_RICE;
       const w = new BitWriter(n * values.length * 2 + 16);
       summary = `${summarize(values.map((v) => encodeLpcRice(w, v)))}-rice`;

@@ -3,6 +3,7 @@
 // coefficient array). Only the order, an integer, goes into the generated source; coefficients are arguments.
 // Arithmetic is float64 throughout: every product and sum is an integer below 2^53 (|x| < 2^24, |c| <= 2^15,
 // order <= 32), so it is exact, and Math.floor(sum * 2^-shift) is the exact floor division.
+import type { BitReader } from "./bit-io.js";
 
 /**
  * out[i - o] = zigzag(x[i] - floor(sum_j c[j] * x[i-1-j] * scale)) for i in [from, to): the encoder only ever needs
@@ -15,8 +16,17 @@ export type ZigzagResidualKernel = (x: Float64Array, c: Float64Array, scale: num
  */
 export type ReconstructKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, res: Float64Array, o: number, limit: number) => number;
 
+/**
+ * The decoder's loop: reads count Rice codes (parameter k) from `r` and adds each residual to its prediction,
+ * x[i] = unzigzag(code) + floor(sum_j c[j] * x[i-1-j] * scale) for i in [from, to). Reading and predicting in one
+ * loop lets the CPU decode bits while the recurrence waits on its previous sample. Same return as ReconstructKernel;
+ * the caller checks r.need() afterwards (codes past the end of the payload read as zeros).
+ */
+export type RiceReconstructKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, limit: number, r: BitReader, k: number) => number;
+
 const residuals: ZigzagResidualKernel[] = [];
 const reconstructions: ReconstructKernel[] = [];
+const riceReconstructions: RiceReconstructKernel[] = [];
 
 /** The sum oldest sample first: in the decoder's recurrence x[i-1] then enters last, off the critical path. */
 function parts(order: number): { locals: string; sum: string } {
@@ -53,6 +63,50 @@ export function reconstructKernel(order: number): ReconstructKernel {
       `"use strict"; ${locals} for (let i = from; i < to; i++) { const v = res[i - o] + Math.floor((${sum}) * scale); if (!(v < limit && v > -limit)) return i; x[i] = v; } return -1;`,
     ) as ReconstructKernel;
     reconstructions[order] = f;
+  }
+  return f;
+}
+
+/** Rice decoding state in locals: a 32-bit window refilled 16 bits at a time, the unary part by one clz32. */
+const RICE_LOOP = `
+  const qmax = (2 ** 28 - 1) >>> k;
+  const top = 1 << k;
+  const buf = r.buf;
+  const fastEnd = r.end - 1;
+  let win = r.win, avail = r.avail, pos = r.pos;
+  for (let i = from; i < to; i++) {
+    if (avail <= 16 && pos < fastEnd) {
+      win |= ((buf[pos] << 8) | buf[pos + 1]) << (16 - avail);
+      pos += 2;
+      avail += 16;
+    }
+    const lz = Math.clz32(win);
+    const len = lz + 1 + k;
+    let z;
+    if (len <= avail && lz <= qmax) {
+      const w = win << lz;
+      z = (lz << k) | ((w >>> (31 - k)) ^ top);
+      win = (w << k) << 1;
+      avail -= len;
+    } else {
+      r.win = win; r.avail = avail; r.pos = pos;
+      z = r.riceCode(k, qmax);
+      win = r.win; avail = r.avail; pos = r.pos;
+    }
+    const v = ((z >>> 1) ^ -(z & 1)) + PREDICTION;
+    if (!(v < limit && v > -limit)) { r.win = win; r.avail = avail; r.pos = pos; return i; }
+    x[i] = v;
+  }
+  r.win = win; r.avail = avail; r.pos = pos;
+  return -1;`;
+
+export function riceReconstructKernel(order: number): RiceReconstructKernel {
+  let f = riceReconstructions[order];
+  if (!f) {
+    const { locals, sum } = parts(order);
+    const body = RICE_LOOP.replace("PREDICTION", order ? `Math.floor((${sum}) * scale)` : "0");
+    f = new Function("x", "c", "scale", "from", "to", "limit", "r", "k", `"use strict"; ${locals} ${body}`) as RiceReconstructKernel;
+    riceReconstructions[order] = f;
   }
   return f;
 }

@@ -5,9 +5,9 @@
 import type { BitReader, BitWriter } from "./bit-io.js";
 import { zigzag } from "./bytes.js";
 import { FrameError } from "./errors.js";
-import { reconstructKernel, zigzagResidualKernel } from "./lpc-kernels.js";
+import { reconstructKernel, riceReconstructKernel, zigzagResidualKernel } from "./lpc-kernels.js";
 import { lpcLeastSquares } from "./lpc.js";
-import { estimateBits, planBlock, readBlock, writeBlock } from "./rice.js";
+import { ESCAPE, estimateBits, planBlock, readBlock, writeBlock } from "./rice.js";
 import { SEGMENT, type PredictorName } from "./values.js";
 
 /** Counts this coder takes: every product and sum of the prediction stays an exact float64 integer. */
@@ -18,13 +18,14 @@ const LPC_HEADER_BITS = 5 + 4 + 5;
 const MAX_PRECISION = 16;
 const MAX_SHIFT = 31;
 const FIXED: Float64Array[] = [new Float64Array(0), Float64Array.of(1), Float64Array.of(2, -1)];
+const FIXED_CANDIDATES: Candidate[] = FIXED.map((coefs, kind) => ({ kind, coefs, shift: 0, precision: 0 }));
 const NAMES: PredictorName[] = ["raw", "delta", "delta2", "lpc"];
 
 /** What the encoder searches; the decoder reads whatever order (1-32) and precision (1-16) a frame says. */
 export interface RiceSearch {
   /** Highest LPC order analysed. */
   maxOrder: number;
-  /** LPC orders whose exact cost is measured, besides the one Levinson's error estimate prefers. */
+  /** LPC orders also compared (by estimated bits on the analysis window), besides the one the residual energy prefers. */
   orders: number[];
   /** Coefficient precisions (bits) tried on the best order. */
   precisions: number[];
@@ -33,7 +34,7 @@ export interface RiceSearch {
   fitDivisor: number;
 }
 
-export const DEFAULT_SEARCH: RiceSearch = { maxOrder: 16, orders: [4, 8, 12, 16], precisions: [15], fitMin: 4096, fitDivisor: 4 };
+export const DEFAULT_SEARCH: RiceSearch = { maxOrder: 16, orders: [], precisions: [15], fitMin: 4096, fitDivisor: 8 };
 
 interface Candidate {
   kind: number;
@@ -68,30 +69,33 @@ function residuals(x: Float64Array, start: number, end: number, c: Candidate, ou
   zigzagResidualKernel(p)(x, c.coefs, 2 ** -c.shift, Math.max(start, p), end, out, start);
 }
 
+function headerBits(c: Candidate): number {
+  return KIND_BITS + (c.kind === 3 ? LPC_HEADER_BITS + c.coefs.length * c.precision : 0);
+}
+
 /**
- * Codes x (every |x[i]| < RICE_VALUE_LIMIT). Returns the predictor chosen per segment. Predictors are compared on
- * the analysis window (a quarter of the segment) by estimated bits; only the winner runs over the whole segment.
+ * Codes x (every |x[i]| < RICE_VALUE_LIMIT). Returns the predictor chosen per segment. The least-squares predictor
+ * of the order its residual energy prefers runs over the whole segment; the fixed predictors (and any extra
+ * candidates of `search`) are compared by their estimated bits on the analysis window only.
  */
 export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch = DEFAULT_SEARCH): PredictorName[] {
   const chosen: PredictorName[] = [];
-  const len = Math.min(SEGMENT, x.length);
-  const z = new Float64Array(len);
+  const z = new Float64Array(Math.min(SEGMENT, x.length));
   for (let start = 0; start < x.length; start += SEGMENT) {
     const end = Math.min(x.length, start + SEGMENT);
     const m = end - start;
     const fitLen = Math.min(m, Math.max(search.fitMin, Math.floor(m / search.fitDivisor)));
     const fitStart = start + Math.floor((m - fitLen) / 2);
     const fitEnd = fitStart + fitLen;
-    let best: Candidate = { kind: 0, coefs: FIXED[0], shift: 0, precision: 0 };
+    let best = FIXED_CANDIDATES[0];
     let bestBits = Infinity;
-    const consider = (c: Candidate): boolean => {
+    let inZ = false; // z holds the whole segment's zigzags of `best`
+    const onWindow = (c: Candidate): void => {
       residuals(x, fitStart, fitEnd, c, z);
-      const bits = estimateBits(z, fitLen) + ((KIND_BITS + (c.kind === 3 ? LPC_HEADER_BITS + c.coefs.length * c.precision : 0)) * fitLen) / m;
-      if (bits >= bestBits) return false;
-      [best, bestBits] = [c, bits];
-      return true;
+      const bits = (estimateBits(z, fitLen) * m) / fitLen + headerBits(c);
+      if (bits < bestBits) [best, bestBits, inZ] = [c, bits, false];
     };
-    for (let k = 0; k < FIXED.length; k++) consider({ kind: k, coefs: FIXED[k], shift: 0, precision: 0 });
+    FIXED_CANDIDATES.forEach(onWindow);
     const maxOrder = Math.min(search.maxOrder, Math.floor(fitLen / 4));
     const models = maxOrder >= 1 ? lpcLeastSquares(x, fitStart, fitEnd, maxOrder) : undefined;
     if (models) {
@@ -102,16 +106,16 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
         const bits = 0.5 * m * Math.log2(Math.max(models.err[p] / models.err[0], 1e-12)) + p * search.precisions[0];
         if (bits < guessBits) [guess, guessBits] = [p, bits];
       }
-      let bestOrder = 0;
-      for (const p of new Set([guess, ...search.orders.filter((o) => o <= top)])) {
-        const q = quantize(models.coefs[p], search.precisions[0]);
-        if (q && consider(q)) bestOrder = p;
-      }
-      if (bestOrder) for (const prec of search.precisions.slice(1)) {
-        const q = quantize(models.coefs[bestOrder], prec);
-        if (q) consider(q);
+      const extra = [...search.orders.filter((p) => p <= top && p !== guess).map((p) => quantize(models.coefs[p], search.precisions[0])), ...search.precisions.slice(1).map((prec) => quantize(models.coefs[guess], prec))];
+      for (const c of extra) if (c) onWindow(c);
+      const c = quantize(models.coefs[guess], search.precisions[0]);
+      if (c) {
+        residuals(x, start, end, c, z);
+        const bits = estimateBits(z, m) + headerBits(c);
+        if (bits < bestBits) [best, bestBits, inZ] = [c, bits, true];
       }
     }
+    if (!inZ) residuals(x, start, end, best, z);
     w.write(best.kind, KIND_BITS);
     if (best.kind === 3) {
       w.write(best.coefs.length - 1, 5);
@@ -119,7 +123,6 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
       w.write(best.shift, 5);
       for (const q of best.coefs) w.write(q, best.precision);
     }
-    residuals(x, start, end, best, z);
     const plan = planBlock(z, m);
     writeBlock(w, z, m, plan.order, plan.stats);
     chosen.push(NAMES[best.kind]);
@@ -129,6 +132,7 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
 
 export function decodeLpcRice(r: BitReader, count: number, out: Float64Array, chosen?: PredictorName[]): void {
   const res = new Float64Array(Math.min(SEGMENT, count));
+  const residualsOnly = riceReconstructKernel(0);
   for (let start = 0; start < count; start += SEGMENT) {
     const end = Math.min(count, start + SEGMENT);
     const kind = r.read(KIND_BITS, "predictor");
@@ -142,15 +146,29 @@ export function decodeLpcRice(r: BitReader, count: number, out: Float64Array, ch
       for (let j = 0; j < order; j++) coefs[j] = r.readSigned(precision, "LPC coefficient");
     }
     chosen?.push(NAMES[kind]);
-    readBlock(r, res, end - start);
     const p = coefs.length;
-    const warm = Math.min(end, p);
-    for (let i = start; i < warm; i++) {
-      const v = res[i - start] + (i > 0 ? out[i - 1] : 0);
-      if (!(Math.abs(v) < RICE_VALUE_LIMIT)) throw new FrameError("malformed frame: value out of range");
-      out[i] = v;
-    }
-    const bad = reconstructKernel(p)(out, coefs, 2 ** -shift, Math.max(start, p), end, res, start, RICE_VALUE_LIMIT);
-    if (bad >= 0) throw new FrameError("malformed frame: value out of range");
+    const scale = 2 ** -shift;
+    const fused = riceReconstructKernel(p);
+    const plain = reconstructKernel(p);
+    readBlock(r, end - start, res, (a, m, k) => {
+      const from = start + a;
+      const to = from + m;
+      let bad: number;
+      if (k !== ESCAPE && from >= p) {
+        bad = fused(out, coefs, scale, from, to, RICE_VALUE_LIMIT, r, k);
+      } else {
+        // Escaped residuals, or the first samples of the channel (predicted from fewer than p samples).
+        if (k !== ESCAPE) residualsOnly(res, coefs, 1, a, a + m, Infinity, r, k);
+        bad = -1;
+        for (let i = from; i < Math.min(to, p) && bad < 0; i++) {
+          const v = res[i - start] + (i > 0 ? out[i - 1] : 0);
+          if (Math.abs(v) < RICE_VALUE_LIMIT) out[i] = v;
+          else bad = i;
+        }
+        if (bad < 0) bad = plain(out, coefs, scale, Math.max(from, p), to, res, start, RICE_VALUE_LIMIT);
+      }
+      r.need("a Rice-coded partition");
+      if (bad >= 0) throw new FrameError(`malformed frame: sample ${bad} out of range`);
+    });
   }
 }

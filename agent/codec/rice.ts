@@ -7,7 +7,8 @@ import { FrameError } from "./errors.js";
 /** Largest Rice parameter; a Rice-coded value stays below 2^28 so int32 arithmetic is exact. */
 export const MAX_RICE_K = 28;
 const RICE_LIMIT = 2 ** 28;
-const ESCAPE = 31;
+/** The parameter value of a partition of plain fixed-width zigzags. */
+export const ESCAPE = 31;
 const PARAM_BITS = 5;
 const WIDTH_BITS = 6;
 const MAX_WIDTH = 53;
@@ -23,14 +24,16 @@ function bitLength(z: number): number {
   return z < 0x100000000 ? 32 - Math.clz32(z) : 32 + bitLength(Math.floor(z / 0x100000000));
 }
 
+const INVERSE_POWERS = Float64Array.from({ length: MAX_RICE_K + 2 }, (_, k) => 2 ** -k);
+
 /** Estimated bits of m values whose zigzags sum to `sum` at the best k (FLAC's estimate), parameter included. */
 function estimate(m: number, sum: number): number {
   if (sum === 0) return PARAM_BITS + WIDTH_BITS;
   const mean = (sum * Math.LN2) / m;
   let k = mean < 1 ? 0 : mean < 0x100000000 ? 31 - Math.clz32(mean) : bitLength(Math.floor(mean)) - 1;
   if (k > MAX_RICE_K) k = MAX_RICE_K;
-  const a = m * (k + 1) + sum / 2 ** k - (k > 0 ? m / 2 : 0);
-  const b = m * (k + 2) + sum / 2 ** (k + 1) - m / 2;
+  const a = m * (k + 1) + sum * INVERSE_POWERS[k] - (k > 0 ? m / 2 : 0);
+  const b = m * (k + 2) + sum * INVERSE_POWERS[k + 1] - m / 2;
   return PARAM_BITS + (k < MAX_RICE_K && b < a ? b : a);
 }
 
@@ -132,25 +135,28 @@ export function writeBlock(w: BitWriter, z: Float64Array, n: number, order: numb
   }
 }
 
-/** Reads n residuals into out[0..n). */
-export function readBlock(r: BitReader, out: Float64Array, n: number): void {
+/**
+ * Reads the partition layout of an n-residual block. Each partition goes to `partition(a, m, k)`: for a Rice
+ * parameter k (0-28) the caller reads its m codes itself (riceReconstructKernel, prediction fused in); for
+ * k = ESCAPE res[a..a+m) already holds its residuals.
+ */
+export function readBlock(r: BitReader, n: number, res: Float64Array, partition: (a: number, m: number, k: number) => void): void {
   const order = r.read(ORDER_BITS, "partition order");
   if (order > MAX_PARTITION_ORDER) throw new FrameError(`malformed frame: partition order ${order} exceeds ${MAX_PARTITION_ORDER}`);
   const size = 1 << order;
   for (let a = 0; a < n; a += size) {
     const m = a + size < n ? size : n - a;
     const k = r.read(PARAM_BITS, "Rice parameter");
-    if (k <= MAX_RICE_K) {
-      r.rice(out, a, m, k);
-    } else if (k === ESCAPE) {
+    if (k === ESCAPE) {
       const width = r.read(WIDTH_BITS, "escape width");
       if (width > MAX_WIDTH) throw new FrameError(`malformed frame: escaped residuals of ${width} bits`);
       for (let i = a; i < a + m; i++) {
         const v = r.readWide(width, "escaped residual");
-        out[i] = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+        res[i] = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
       }
-    } else {
+    } else if (k > MAX_RICE_K) {
       throw new FrameError(`malformed frame: Rice parameter ${k}`);
     }
+    partition(a, m, k);
   }
 }
