@@ -28,10 +28,17 @@ export function vibration(n: number, seed = 2): Int32Array {
   return x;
 }
 
+export function noise(n: number, seed: number): Int32Array {
+  const rnd = lcg(seed);
+  return Int32Array.from({ length: n }, () => Math.round((rnd() - 0.5) * 40));
+}
+
 export const sampleFrames: Record<string, FrameInput> = {
   irregular: { kind: "irregular", stream: "coldroom-1/temperature", seq: 41, channels: [{ name: "temperature", unit: "degC", scale: 0.01, offset: 0 }], ...pick(jitteredTemperature(60)) },
   bounded: { kind: "irregular", stream: "coldroom-1/temperature", seq: 42, channels: [{ name: "temperature", unit: "degC", scale: 0.01, offset: 0 }], ...pick(jitteredTemperature(200, 5)), maxError: 0.05, heartbeatMs: 900_000 },
   regular: { kind: "regular", stream: "pump-3/vibration", seq: 7, untrusted: true, channels: [{ name: "x", unit: "g", scale: 0.0039, offset: 0 }, { name: "y", unit: "g", scale: 0.0039, offset: 0 }], t0: T0, rateHz: 3200, values: [vibration(500, 3), vibration(500, 4)], gapBefore: { lostSamples: 32, reason: "fifo overflow" } },
+  // Three axes through the LPC + Rice coding (codec 3): a waveform, a constant axis (1 g) and small noise.
+  waveform: { kind: "regular", stream: "motor-2/vibration", seq: 12, channels: ["x", "y", "z"].map((name) => ({ name, unit: "g", scale: 0.0039, offset: 0 })), t0: T0 + 5000, rateHz: 3200, values: [vibration(700, 6), new Int32Array(700).fill(256), noise(700, 7)] },
   event: { kind: "event", stream: "coldroom-1/door", seq: 3, events: [{ t: T0, type: "door.open", severity: "warning", data: { room: "coldroom-1", openS: 0 } }] },
 };
 
