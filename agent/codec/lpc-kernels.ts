@@ -1,8 +1,11 @@
 // The inner loops of linear prediction, generated once per order with the coefficients in locals and the sum
 // unrolled: V8 then keeps everything in registers (measured 11 ns/sample at order 16 against 45 for a loop over a
 // coefficient array). Only the order, an integer, goes into the generated source; coefficients are arguments.
-// Arithmetic is float64 throughout: every product and sum is an integer below 2^53 (|x| < 2^24, |c| <= 2^15,
-// order <= 32), so it is exact, and Math.floor(sum * 2^-shift) is the exact floor division.
+// Arithmetic is float64 throughout and exact: with |x| < 2^24, |c| <= 2^15 and order <= 32 every integer product
+// c*x and partial sum is below 2^53, so scaling the coefficients by scale = 2^-shift first changes only exponents
+// (each product is c*x*2^-shift exactly, each partial sum S*2^-shift is representable, so each addition is exact)
+// and Math.floor of the sum is the exact floor division. Prescaling takes a multiplication off the decoder's
+// recurrence.
 import type { BitReader } from "./bit-io.js";
 
 /**
@@ -18,9 +21,9 @@ export type ReconstructKernel = (x: Float64Array, c: Float64Array, scale: number
 
 /**
  * The decoder's loop: reads count Rice codes (parameter k) from `r` and adds each residual to its prediction,
- * x[i] = unzigzag(code) + floor(sum_j c[j] * x[i-1-j] * scale) for i in [from, to). Reading and predicting in one
- * loop lets the CPU decode bits while the recurrence waits on its previous sample. Same return as ReconstructKernel;
- * the caller checks r.need() afterwards (codes past the end of the payload read as zeros).
+ * x[i] = unzigzag(code) + floor(sum_j c[j] * x[i-1-j] * scale) for i in [from, to), from >= order. Reading and
+ * predicting in one loop lets the CPU decode bits while the recurrence waits on its previous sample. Same return as
+ * ReconstructKernel; the caller checks r.need() afterwards (codes past the end of the payload read as zeros).
  */
 export type RiceReconstructKernel = (x: Float64Array, c: Float64Array, scale: number, from: number, to: number, limit: number, r: BitReader, k: number) => number;
 
@@ -32,7 +35,7 @@ const riceReconstructions: RiceReconstructKernel[] = [];
 function parts(order: number): { locals: string; sum: string } {
   const j = Array.from({ length: order }, (_, k) => order - 1 - k);
   return {
-    locals: order ? `const ${j.map((k) => `c${k} = c[${k}]`).join(", ")};` : "",
+    locals: order ? `const ${j.map((k) => `c${k} = c[${k}] * scale`).join(", ")};` : "",
     sum: order ? j.map((k) => `c${k} * x[i - ${k + 1}]`).join(" + ") : "0",
   };
 }
@@ -41,7 +44,7 @@ export function zigzagResidualKernel(order: number): ZigzagResidualKernel {
   let f = residuals[order];
   if (!f) {
     const { locals, sum } = parts(order);
-    f = new Function("x", "c", "scale", "from", "to", "out", "o", `"use strict"; ${locals} for (let i = from; i < to; i++) { const r = x[i] - Math.floor((${sum}) * scale); out[i - o] = Math.abs(2 * r + 0.5) - 0.5; }`) as ZigzagResidualKernel;
+    f = new Function("x", "c", "scale", "from", "to", "out", "o", `"use strict"; ${locals} for (let i = from; i < to; i++) { const r = x[i] - Math.floor(${sum}); out[i - o] = Math.abs(2 * r + 0.5) - 0.5; }`) as ZigzagResidualKernel;
     residuals[order] = f;
   }
   return f;
@@ -60,7 +63,7 @@ export function reconstructKernel(order: number): ReconstructKernel {
       "res",
       "o",
       "limit",
-      `"use strict"; ${locals} for (let i = from; i < to; i++) { const v = res[i - o] + Math.floor((${sum}) * scale); if (!(v < limit && v > -limit)) return i; x[i] = v; } return -1;`,
+      `"use strict"; ${locals} for (let i = from; i < to; i++) { const v = res[i - o] + Math.floor(${sum}); if (!(v < limit && v > -limit)) return i; x[i] = v; } return -1;`,
     ) as ReconstructKernel;
     reconstructions[order] = f;
   }
@@ -103,9 +106,15 @@ const RICE_LOOP = `
 export function riceReconstructKernel(order: number): RiceReconstructKernel {
   let f = riceReconstructions[order];
   if (!f) {
-    const { locals, sum } = parts(order);
-    const body = RICE_LOOP.replace("PREDICTION", order ? `Math.floor((${sum}) * scale)` : "0");
-    f = new Function("x", "c", "scale", "from", "to", "limit", "r", "k", `"use strict"; ${locals} ${body}`) as RiceReconstructKernel;
+    // The last `order` samples live in locals x1..xp (x1 newest), shifted along per sample: the recurrence then
+    // never waits on a store and a reload (measured 17 -> 12 ns/sample at order 16).
+    const { locals } = parts(order);
+    const j = Array.from({ length: order }, (_, k) => order - 1 - k);
+    const regs = order ? `let ${j.map((k) => `x${k + 1} = x[from - ${k + 1}]`).join(", ")};` : "";
+    const sum = j.map((k) => `c${k} * x${k + 1}`).join(" + ");
+    const shift = order ? `${j.slice(0, -1).map((k) => `x${k + 1} = x${k};`).join(" ")} x1 = v;` : "";
+    const body = RICE_LOOP.replace("PREDICTION", order ? `Math.floor(${sum})` : "0").replace("x[i] = v;", `x[i] = v; ${shift}`);
+    f = new Function("x", "c", "scale", "from", "to", "limit", "r", "k", `"use strict"; ${locals} ${regs} ${body}`) as RiceReconstructKernel;
     riceReconstructions[order] = f;
   }
   return f;
