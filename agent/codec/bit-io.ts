@@ -63,12 +63,28 @@ export class BitWriter {
     let acc = this.acc;
     let n = this.n;
     const mask = (1 << k) - 1;
+    // Pending bits stay below 16 and the common code (<= 16 bits) goes out two bytes at a time. Bits above the
+    // pending ones are stale but harmless: a byte store keeps only the low 8 bits of what it is given.
     for (let i = from; i < to; i++) {
       const v = z[i] | 0;
       const q = v >>> k;
       const len = q + 1 + k;
+      if (len <= 16) {
+        acc = (acc << len) | (1 << k) | (v & mask);
+        n += len;
+        if (n >= 16) {
+          n -= 16;
+          buf[pos] = acc >>> (n + 8);
+          buf[pos + 1] = acc >>> n;
+          pos += 2;
+        }
+        continue;
+      }
+      if (n >= 8) {
+        n -= 8;
+        buf[pos++] = acc >>> n;
+      }
       if (len <= CHUNK) {
-        // Bits above the pending n are stale but harmless: a byte store keeps only the low 8 bits of acc >>> n.
         acc = (acc << len) | (1 << k) | (v & mask);
         n += len;
         while (n >= 8) {
@@ -86,6 +102,10 @@ export class BitWriter {
         acc = this.acc;
         n = this.n;
       }
+    }
+    if (n >= 8) {
+      n -= 8;
+      buf[pos++] = acc >>> n;
     }
     this.pos = pos;
     this.acc = acc & ((1 << n) - 1);

@@ -7,7 +7,7 @@ import { zigzag } from "./bytes.js";
 import { FrameError } from "./errors.js";
 import { reconstructKernel, riceReconstructKernel, zigzagResidualKernel } from "./lpc-kernels.js";
 import { lpcLeastSquares } from "./lpc.js";
-import { ESCAPE, estimateBits, planBlock, readBlock, writeBlock } from "./rice.js";
+import { ESCAPE, estimateBits, planBlock, readBlock, writeBlock, type BlockPlan } from "./rice.js";
 import { SEGMENT, type PredictorName } from "./values.js";
 
 /** Counts this coder takes: every product and sum of the prediction stays an exact float64 integer. */
@@ -89,11 +89,11 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
     const fitEnd = fitStart + fitLen;
     let best = FIXED_CANDIDATES[0];
     let bestBits = Infinity;
-    let inZ = false; // z holds the whole segment's zigzags of `best`
+    let plan: BlockPlan | undefined; // of `best`, whose zigzags z then holds for the whole segment
     const onWindow = (c: Candidate): void => {
       residuals(x, fitStart, fitEnd, c, z);
       const bits = (estimateBits(z, fitLen) * m) / fitLen + headerBits(c);
-      if (bits < bestBits) [best, bestBits, inZ] = [c, bits, false];
+      if (bits < bestBits) [best, bestBits, plan] = [c, bits, undefined];
     };
     FIXED_CANDIDATES.forEach(onWindow);
     const maxOrder = Math.min(search.maxOrder, Math.floor(fitLen / 4));
@@ -111,11 +111,14 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
       const c = quantize(models.coefs[guess], search.precisions[0]);
       if (c) {
         residuals(x, start, end, c, z);
-        const bits = estimateBits(z, m) + headerBits(c);
-        if (bits < bestBits) [best, bestBits, inZ] = [c, bits, true];
+        const full = planBlock(z, m);
+        if (full.bits + headerBits(c) < bestBits) [best, bestBits, plan] = [c, full.bits + headerBits(c), full];
       }
     }
-    if (!inZ) residuals(x, start, end, best, z);
+    if (!plan) {
+      residuals(x, start, end, best, z);
+      plan = planBlock(z, m);
+    }
     w.write(best.kind, KIND_BITS);
     if (best.kind === 3) {
       w.write(best.coefs.length - 1, 5);
@@ -123,7 +126,6 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
       w.write(best.shift, 5);
       for (const q of best.coefs) w.write(q, best.precision);
     }
-    const plan = planBlock(z, m);
     writeBlock(w, z, m, plan.order, plan.stats);
     chosen.push(NAMES[best.kind]);
   }

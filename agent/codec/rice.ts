@@ -55,8 +55,14 @@ export interface BlockStats {
   maxes: Float64Array;
 }
 
-/** The partition order with the fewest estimated bits for z[0..n), and the per-unit statistics. */
-export function planBlock(z: Float64Array, n: number): { order: number; stats: BlockStats } {
+export interface BlockPlan {
+  order: number;
+  bits: number;
+  stats: BlockStats;
+}
+
+/** The partition order with the fewest estimated bits for z[0..n), those bits, and the per-unit statistics. */
+export function planBlock(z: Float64Array, n: number): BlockPlan {
   const step = 1 << MIN_SEARCHED_ORDER;
   const units = Math.ceil(n / step);
   const stats = { sums: new Float64Array(units), maxes: new Float64Array(units) };
@@ -84,7 +90,7 @@ export function planBlock(z: Float64Array, n: number): { order: number; stats: B
     for (let p = 0; p < sums.length; p++) merged[p >> 1] += sums[p];
     sums = merged;
   }
-  return { order: best.order, stats };
+  return { order: best.order, bits: best.bits, stats };
 }
 
 /** Writes z[0..n) (zigzagged residuals) at partition order `order` (from planBlock), choosing each k exactly. */
