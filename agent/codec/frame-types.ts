@@ -53,7 +53,7 @@ export type FrameInput = IrregularInput | RegularInput | EventInput;
 
 export interface EncodedFrame {
   bytes: Uint8Array;
-  /** e.g. "lossless/lpc", "bounded/delta", "events". */
+  /** e.g. "lossless/lpc-rice" (a waveform through LPC + Rice codes, codec 3), "lossless/delta", "bounded/delta", "events". */
   codec: string;
   samples: number;
   tFirst: number;

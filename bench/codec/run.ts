@@ -38,7 +38,10 @@ function batches<T>(n: number, size: number | undefined, f: (s: number, e: numbe
   return out;
 }
 
-function best(fn: () => void, reps: number): number {
+/** Timed runs per measurement (the best counts): enough to ride out other jobs on a shared 2-core machine. */
+const REPS = 5;
+
+function best(fn: () => void, reps = REPS): number {
   let m = Infinity;
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
@@ -85,8 +88,10 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
     const enc = () => encodeIrregularSeries(s.times, s.counts, { stream: STREAM, channel, batch: size });
     enc(); // warm up the JIT so ours and deflate are timed alike
     const frames = enc();
-    const encMs = best(enc, 3);
-    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes)), 3);
+    const decodeAll = () => frames.forEach((f) => decodeFrame(f.bytes));
+    decodeAll(); // the decoder is warmed up like the encoder
+    const encMs = best(enc);
+    const decMs = best(decodeAll);
     for (const f of frames) {
       const d = decodeFrame(f.bytes);
       if (d.count !== f.samples) throw new Error("round trip failed");
@@ -95,7 +100,7 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
     if (label === "file") {
       const raw = rawBinary({ times: s.times, counts: s.counts, scale: 0.01, name: "t" });
       deflate6(raw);
-      const defMs = best(() => deflate6(raw), 3);
+      const defMs = best(() => deflate6(raw));
       speed.push({ series: s.name, oursEncodeMBps: raw.length / encMs / 1000, deflate6MBps: raw.length / defMs / 1000, oursDecodeMBps: raw.length / decMs / 1000 });
       const h = lpcResidualEntropyBits(s.counts);
       floors.push({ series: s.name, bitsPerSample: h, bytesPerSample: h / 8 });
@@ -130,8 +135,10 @@ function benchVibration(s: Extract<Series, { kind: "vibration" }>): void {
     const enc = () => encodeRegularSeries(s.counts, t0, s.rateHz, { stream: VIB_STREAM, channel, batch: size });
     enc();
     const frames = enc();
-    const encMs = best(enc, 3);
-    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes)), 3);
+    const decodeAll = () => frames.forEach((f) => decodeFrame(f.bytes));
+    decodeAll(); // the decoder is warmed up like the encoder
+    const encMs = best(enc);
+    const decMs = best(decodeAll);
     let k = 0;
     for (const f of frames) for (const v of decodeFrame(f.bytes).channels[0].counts) if (v !== s.counts[k++]) throw new Error(`round trip failed on ${s.name}`);
     add(s, label, "edge-agent", s.counts.length, frames.reduce((n, f) => n + f.bytes.length, 0), encMs, decMs);
@@ -142,7 +149,7 @@ function benchVibration(s: Extract<Series, { kind: "vibration" }>): void {
       const i16 = Buffer.alloc(s.counts.length * 2);
       for (let i = 0; i < s.counts.length; i++) i16.writeInt16LE(s.counts[i], 2 * i);
       deflate6(i16);
-      const defMs = best(() => deflate6(i16), 3);
+      const defMs = best(() => deflate6(i16));
       speed.push({ series: s.name, oursEncodeMBps: i16.length / encMs / 1000, deflate6MBps: i16.length / defMs / 1000, oursDecodeMBps: i16.length / decMs / 1000 });
       void raw;
       const h = lpcResidualEntropyBits(s.counts);
