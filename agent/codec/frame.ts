@@ -57,14 +57,25 @@ function checkChannels(channels: ChannelInfo[], values: ArrayLike<number>[], n: 
   }
 }
 
-function isSmallIntArray(v: ArrayLike<number>): boolean {
-  return v instanceof Int32Array || v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array;
+function isNarrowIntArray(v: ArrayLike<number>): boolean {
+  return v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array;
 }
 
+function isSmallIntArray(v: ArrayLike<number>): boolean {
+  return v instanceof Int32Array || isNarrowIntArray(v);
+}
+
+/** Whether codec 3 takes these counts: all in [-2^24, 2^24) (for Int32Array an OR, cheaper than comparing). */
 function fitsRice(v: ArrayLike<number>): boolean {
-  if (v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array) return true;
+  if (isNarrowIntArray(v)) return true;
   const limit = RICE_VALUE_LIMIT;
-  for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) < limit)) return false;
+  if (v instanceof Int32Array) {
+    // v + 2^24 is in [0, 2^25) for every count that fits; any other sets bit 25 or up, or the sign.
+    let bits = 0;
+    for (let i = 0; i < v.length; i++) bits |= v[i] + limit;
+    return bits >= 0 && bits < 2 * limit;
+  }
+  for (let i = 0; i < v.length; i++) if (!(v[i] < limit && v[i] >= -limit)) return false;
   return true;
 }
 

@@ -1,7 +1,7 @@
 // Lossless coding of one channel of a fixed-rate block (a waveform) for speed: per segment a predictor (fixed
 // order 0-2 or a quantized LPC) and its residuals as partitioned Rice codes, bit-packed. The encoder measures the
 // exact cost of a few candidate predictors (asymmetric work, like flac -8); the decoder only reads Rice codes and
-// runs one prediction recurrence. Frames with counts of 2^24 or more use the range coder (values.ts) instead.
+// runs one prediction recurrence. Frames with a count outside [-2^24, 2^24) use the range coder (values.ts) instead.
 import type { BitReader, BitWriter } from "./bit-io.js";
 import { zigzag } from "./bytes.js";
 import { FrameError } from "./errors.js";
@@ -10,7 +10,10 @@ import { lpcLeastSquares } from "./lpc.js";
 import { ESCAPE, estimateBits, planBlock, readBlock, writeBlock, type BlockPlan } from "./rice.js";
 import { SEGMENT, type PredictorName } from "./values.js";
 
-/** Counts this coder takes: every product and sum of the prediction stays an exact float64 integer. */
+/**
+ * Counts this coder takes, [-2^24, 2^24): 25-bit two's complement (24-bit ADCs, signed or not), and every product and
+ * sum of the prediction stays an exact float64 integer.
+ */
 export const RICE_VALUE_LIMIT = 2 ** 24;
 export const MAX_RICE_LPC_ORDER = 32;
 const KIND_BITS = 2;
@@ -74,7 +77,7 @@ function headerBits(c: Candidate): number {
 }
 
 /**
- * Codes x (every |x[i]| < RICE_VALUE_LIMIT). Returns the predictor chosen per segment. The least-squares predictor
+ * Codes x (every x[i] in [-RICE_VALUE_LIMIT, RICE_VALUE_LIMIT)). Returns the predictor chosen per segment. The least-squares predictor
  * of the order its residual energy prefers runs over the whole segment; the fixed predictors (and any extra
  * candidates of `search`) are compared by their estimated bits on the analysis window only.
  */
@@ -133,7 +136,7 @@ export function encodeLpcRice(w: BitWriter, x: Float64Array, search: RiceSearch 
 }
 
 export function decodeLpcRice(r: BitReader, count: number, out: Float64Array, chosen?: PredictorName[]): void {
-  const res = new Float64Array(Math.min(SEGMENT, count));
+  const res = new Float64Array(Math.min(SEGMENT, count)); // for escaped partitions and the first samples only
   const residualsOnly = riceReconstructKernel(0);
   for (let start = 0; start < count; start += SEGMENT) {
     const end = Math.min(count, start + SEGMENT);
@@ -164,7 +167,7 @@ export function decodeLpcRice(r: BitReader, count: number, out: Float64Array, ch
         bad = -1;
         for (let i = from; i < Math.min(to, p) && bad < 0; i++) {
           const v = res[i - start] + (i > 0 ? out[i - 1] : 0);
-          if (Math.abs(v) < RICE_VALUE_LIMIT) out[i] = v;
+          if (v < RICE_VALUE_LIMIT && v >= -RICE_VALUE_LIMIT) out[i] = v;
           else bad = i;
         }
         if (bad < 0) bad = plain(out, coefs, scale, Math.max(from, p), to, res, start, RICE_VALUE_LIMIT);
