@@ -358,8 +358,8 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number): DecodedFrame {
   frame.times = new Float64Array(count);
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
   if (kind === "regular") {
-    const rate = frame.rateHz!;
-    for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / rate;
+    const [times, rate] = [frame.times, frame.rateHz!];
+    for (let i = 0; i < count; i++) times[i] = t0 + (i * 1000) / rate;
   }
   if (rice) {
     const bits = new BitReader(bytes, r.pos, end);
