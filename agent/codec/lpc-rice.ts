@@ -1,7 +1,7 @@
 // Lossless coding of one channel of a fixed-rate block (a waveform) for speed: per segment a predictor (fixed
-// order 0-2 or a quantized LPC) and its residuals as partitioned Rice codes, bit-packed. The encoder measures the
-// exact cost of a few candidate predictors (asymmetric work, like flac -8); the decoder only reads Rice codes and
-// runs one prediction recurrence. Frames with a count outside [-2^24, 2^24) use the range coder (values.ts) instead.
+// order 0-2 or a quantized least-squares LPC) and its residuals as partitioned Rice codes, bit-packed. The encoder
+// does the analysis and picks every Rice parameter by its exact cost; the decoder only reads Rice codes and runs
+// one prediction recurrence. Frames with a count outside [-2^24, 2^24) use the range coder (values.ts) instead.
 import type { BitReader, BitWriter } from "./bit-io.js";
 import { zigzag } from "./bytes.js";
 import { FrameError } from "./errors.js";
@@ -15,10 +15,8 @@ import { SEGMENT, type PredictorName } from "./values.js";
  * sum of the prediction stays an exact float64 integer.
  */
 export const RICE_VALUE_LIMIT = 2 ** 24;
-export const MAX_RICE_LPC_ORDER = 32;
 const KIND_BITS = 2;
 const LPC_HEADER_BITS = 5 + 4 + 5;
-const MAX_PRECISION = 16;
 const MAX_SHIFT = 31;
 const FIXED: Float64Array[] = [new Float64Array(0), Float64Array.of(1), Float64Array.of(2, -1)];
 const FIXED_CANDIDATES: Candidate[] = FIXED.map((coefs, kind) => ({ kind, coefs, shift: 0, precision: 0 }));
