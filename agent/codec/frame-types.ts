@@ -61,7 +61,7 @@ export type FrameInput = IrregularInput | RegularInput | EventInput;
 
 export interface EncodedFrame {
   bytes: Uint8Array;
-  /** e.g. "lossless/lpc", "bounded/delta", "events". */
+  /** e.g. "lossless/lpc-rice" (a waveform through LPC + Rice codes, the Rice flag), "lossless/delta", "bounded/delta", "events". */
   codec: string;
   samples: number;
   tFirst: number;

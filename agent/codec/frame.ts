@@ -1,11 +1,14 @@
 // Encoder and decoder of the batch frame, byte for byte as docs/wire-format.md describes it.
 import { ByteWriter } from "./bytes.js";
 import { reduceBounded } from "./bounded-reduce.js";
+import { BitReader, BitWriter } from "./bit-io.js";
 import { FrameError } from "./errors.js";
 import { checkFrame, readChannels, readHead, readTimePlan, sealFrame, writeChannels, writeStreamRef, writeTimePlan } from "./header.js";
 import { RangeDecoder, RangeEncoder, MAX_IMPLIED_ZEROS } from "./range-coder.js";
 import type { TimePlan } from "./timestamps.js";
 import { decodeIrregularPayload, encodeIrregularPayload, LATEST_CODING, MAX_SAMPLES_PER_BYTE, type PayloadCoding } from "./irregular-payload.js";
+import { decodeLpcRice, encodeLpcRice, RICE_VALUE_LIMIT } from "./lpc-rice.js";
+import { MIN_BITS_PER_SAMPLE } from "./rice.js";
 import { decodeValues, encodeValues, MAX_COUNT, type PredictorName } from "./values.js";
 import {
   type CodecKind,
@@ -29,12 +32,36 @@ function checkTime(t: number, what: string): void {
 function checkChannels(channels: ChannelInfo[], values: ArrayLike<number>[], n: number): void {
   if (channels.length < 1 || channels.length > 255) throw new RangeError(`a frame has 1 to 255 channels, got ${channels.length}`);
   if (values.length !== channels.length) throw new RangeError(`${channels.length} channels but ${values.length} value arrays`);
+  const limit = MAX_COUNT; // a local: an imported binding in a hot loop costs an accessor call under some loaders
   for (const [c, v] of values.entries()) {
     if (v.length !== n) throw new RangeError(`channel ${channels[c].name} has ${v.length} values, expected ${n}`);
+    if (isSmallIntArray(v)) continue; // every element is an integer far inside the limit
     for (let i = 0; i < n; i++) {
-      if (!Number.isSafeInteger(v[i]) || Math.abs(v[i]) >= MAX_COUNT) throw new RangeError(`channel ${channels[c].name} value ${v[i]} at ${i} is not an integer count within +-2^46`);
+      if (!Number.isSafeInteger(v[i]) || Math.abs(v[i]) >= limit) throw new RangeError(`channel ${channels[c].name} value ${v[i]} at ${i} is not an integer count within +-2^46`);
     }
   }
+}
+
+function isNarrowIntArray(v: ArrayLike<number>): boolean {
+  return v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array;
+}
+
+function isSmallIntArray(v: ArrayLike<number>): boolean {
+  return v instanceof Int32Array || isNarrowIntArray(v);
+}
+
+/** Whether the Rice stage takes these counts: all in [-2^24, 2^24) (for Int32Array an OR, cheaper than comparing). */
+function fitsRice(v: ArrayLike<number>): boolean {
+  if (isNarrowIntArray(v)) return true;
+  const limit = RICE_VALUE_LIMIT;
+  if (v instanceof Int32Array) {
+    // v + 2^24 is in [0, 2^25) for every count that fits; any other sets bit 25 or up, or the sign.
+    let bits = 0;
+    for (let i = 0; i < v.length; i++) bits |= v[i] + limit;
+    return bits >= 0 && bits < 2 * limit;
+  }
+  for (let i = 0; i < v.length; i++) if (!(v[i] < limit && v[i] >= -limit)) return false;
+  return true;
 }
 
 function summarize(chosen: PredictorName[][]): string {
@@ -55,6 +82,7 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
   let codec: CodecKind;
   let t0: number;
   let summary = "";
+  let rice = false;
   let samples: number;
   let tFirst: number;
   let tLast: number;
@@ -117,16 +145,23 @@ export function encodeFrame(input: FrameInput): EncodedFrame {
       body.varint(lost === undefined ? 0 : Math.max(0, Math.round(lost)) + 1);
       body.str(input.gapBefore.reason);
     }
-    const enc = new RangeEncoder();
-    const chosen = input.values.map((v) => encodeValues(enc, Float64Array.from(v), true));
-    body.bytes(enc.finish());
-    summary = summarize(chosen);
+    const values = input.values.map((v) => new Float64Array(v));
+    if (input.values.every(fitsRice)) {
+      rice = true;
+      const w = new BitWriter(n * values.length * 2 + 16);
+      summary = `${summarize(values.map((v) => encodeLpcRice(w, v)))}-rice`;
+      body.bytes(w.finish());
+    } else {
+      const enc = new RangeEncoder();
+      summary = summarize(values.map((v) => encodeValues(enc, v, true)));
+      body.bytes(enc.finish());
+    }
     samples = n;
     tFirst = t0;
     tLast = n ? t0 + ((n - 1) * 1000) / input.rateHz : t0;
   }
   const gap = input.kind === "regular" && input.gapBefore !== undefined;
-  const bytes = sealFrame({ kind: input.kind, codec, untrusted: input.untrusted === true, gap, form }, t0, body.finish());
+  const bytes = sealFrame({ kind: input.kind, codec, rice, untrusted: input.untrusted === true, gap, form }, t0, body.finish());
   return { bytes, codec: summary ? `${codec}/${summary}` : codec, samples, tFirst, tLast };
 }
 
@@ -152,7 +187,7 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOpt
   const length = checkFrame(bytes, offset);
   const end = offset + length - 4;
   const { head, r } = readHead(bytes, offset, end, opts.streams);
-  const { kind, codec, count, t0 } = head;
+  const { kind, codec, count, t0, rice } = head;
   const frame: DecodedFrame = {
     version: head.version,
     kind,
@@ -212,12 +247,26 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOpt
       frame.gapBefore = lost === 0 ? { reason } : { lostSamples: lost - 1, reason };
     }
   }
-  // The coder spends at least ~0.06 bits per sample and channel (coding 2: see MAX_SAMPLES_PER_BYTE): a count
-  // beyond that is a lie, not a big frame.
-  const perByte = coding === 2 ? MAX_SAMPLES_PER_BYTE : 130;
+  // The range coder spends at least ~0.06 bits per sample and channel (payload coding 2: see MAX_SAMPLES_PER_BYTE),
+  // Rice codes MIN_BITS_PER_SAMPLE: a count beyond that is a lie, not a big frame.
+  const perByte = rice ? 8 / MIN_BITS_PER_SAMPLE : coding === 2 ? MAX_SAMPLES_PER_BYTE : 130;
   if (count * frame.channels.length > perByte * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
   frame.times = new Float64Array(count);
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
+  if (kind === "regular") {
+    const [times, rate] = [frame.times, frame.rateHz!];
+    for (let i = 0; i < count; i++) times[i] = t0 + (i * 1000) / rate;
+  }
+  if (rice) {
+    const bits = new BitReader(bytes, r.pos, end);
+    for (const ch of frame.channels) {
+      const chosen: PredictorName[] = [];
+      decodeLpcRice(bits, count, ch.counts, chosen);
+      frame.predictors.push(chosen);
+    }
+    bits.close();
+    return frame;
+  }
   const dec = new RangeDecoder(bytes, r.pos, end);
   if (kind === "irregular") {
     frame.predictors = decodeIrregularPayload(dec, coding, t0, plan, frame.times, frame.channels.map((ch) => ch.counts));
@@ -225,7 +274,6 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOpt
       if (!Number.isSafeInteger(frame.times[i]) || Math.abs(frame.times[i]) >= TIME_LIMIT) throw new FrameError("malformed frame: timestamp out of range");
     }
   } else {
-    for (let i = 0; i < count; i++) frame.times[i] = t0 + (i * 1000) / frame.rateHz!;
     for (const ch of frame.channels) {
       const chosen: PredictorName[] = [];
       decodeValues(dec, count, ch.counts, chosen);

@@ -17,6 +17,8 @@ export const FLAG_GAP = 0x20;
 const FLAG_BOUNDED = 0x04;
 /** Version 2, byte 2: the stream is referenced by its 32-bit id instead of its name. */
 const FLAG_STREAM_ID = 0x08;
+/** Version 2, byte 2: a regular series whose values use the LPC + partitioned Rice stage instead of the range coder. */
+const FLAG_RICE = 0x40;
 
 const KIND_CODE: Record<SeriesKind, number> = { irregular: 1, regular: 2, event: 3 };
 const KIND_NAME: SeriesKind[] = ["irregular", "irregular", "regular", "event"];
@@ -33,7 +35,7 @@ interface Layout {
 /** Offsets of the fixed fields per version; magic (byte 0), version (byte 1) and kind/flags (byte 2) never move. */
 const LAYOUTS: Readonly<Record<number, Layout>> = {
   1: { t0: 4, length: 10, min: 15, knownBits: 0x03 | FLAG_UNTRUSTED | FLAG_GAP },
-  2: { t0: 3, length: 9, min: 14, knownBits: 0x03 | FLAG_BOUNDED | FLAG_STREAM_ID | FLAG_UNTRUSTED | FLAG_GAP },
+  2: { t0: 3, length: 9, min: 14, knownBits: 0x03 | FLAG_BOUNDED | FLAG_STREAM_ID | FLAG_UNTRUSTED | FLAG_GAP | FLAG_RICE },
 };
 export const KIND_FLAGS_OFFSET = 2;
 
@@ -51,6 +53,8 @@ export const MAX_FRAME_SAMPLES = 1 << 24;
 export interface HeadFlags {
   kind: SeriesKind;
   codec: CodecKind;
+  /** Regular series only: values coded with LPC + Rice (lpc-rice.ts). */
+  rice: boolean;
   untrusted: boolean;
   gap: boolean;
   form: HeaderForm;
@@ -72,7 +76,8 @@ export function sealFrame(head: HeadFlags, t0: number, body: Uint8Array): Uint8A
       (head.codec === "bounded" ? FLAG_BOUNDED : 0) |
       (head.form === "compact" ? FLAG_STREAM_ID : 0) |
       (head.untrusted ? FLAG_UNTRUSTED : 0) |
-      (head.gap ? FLAG_GAP : 0),
+      (head.gap ? FLAG_GAP : 0) |
+      (head.rice ? FLAG_RICE : 0),
   );
   w.i48(t0);
   // The length field counts itself: find the varint size that is consistent with the total it encodes.
@@ -130,10 +135,6 @@ export function writeChannels(w: ByteWriter, channels: ChannelInfo[], stream: st
 }
 
 /**
- * Version 2 time plan: one byte (bit 0 mode, bits 1-3 e, bits 4-7 m: quantum m * 10^e ms; m = 0: the quantum
- * follows as a varint), then the nominal interval. Readings every second or minute need one byte for the quantum.
- */
-/**
  * Version 2 time plan byte: bits 0-1 time mode (0 delta-of-delta, 1 delta from nominal, 2 grid), bit 2 payload
  * coding 2, bits 3-7 the quantum code (1-24: {1, 2, 5} x 10^e ms; 0: a varint quantum follows); then the nominal.
  */
@@ -165,6 +166,7 @@ export interface FrameHead {
   version: number;
   kind: SeriesKind;
   codec: CodecKind;
+  rice: boolean;
   untrusted: boolean;
   gap: boolean;
   t0: number;
@@ -213,6 +215,7 @@ export function readHead(bytes: Uint8Array, offset: number, end: number, streams
   } else {
     if (kf & FLAG_BOUNDED && kind !== "irregular") throw new FrameError(`malformed frame: bounded error with series kind ${kind}`);
     if (kf & FLAG_GAP && kind !== "regular") throw new FrameError(`malformed frame: gap flag with series kind ${kind}`);
+    if (kf & FLAG_RICE && kind !== "regular") throw new FrameError(`malformed frame: Rice flag with series kind ${kind}`);
     codec = kind === "event" ? "events" : kf & FLAG_BOUNDED ? "bounded" : "lossless";
   }
   const r = new ByteReader(bytes, offset + layout.t0, end);
@@ -222,7 +225,7 @@ export function readHead(bytes: Uint8Array, offset: number, end: number, streams
   const count = r.varint("count");
   if (count > MAX_FRAME_SAMPLES) throw new FrameError(`malformed frame: ${count} samples exceeds the limit of ${MAX_FRAME_SAMPLES}`);
   const compact = version >= 2 && (kf & FLAG_STREAM_ID) !== 0;
-  const head: FrameHead = { version, kind, codec, untrusted: (kf & FLAG_UNTRUSTED) !== 0, gap: (kf & FLAG_GAP) !== 0, t0, seq, count, streamId: 0, header: compact ? "compact" : "full" };
+  const head: FrameHead = { version, kind, codec, rice: version >= 2 && (kf & FLAG_RICE) !== 0, untrusted: (kf & FLAG_UNTRUSTED) !== 0, gap: (kf & FLAG_GAP) !== 0, t0, seq, count, streamId: 0, header: compact ? "compact" : "full" };
   if (compact) {
     head.streamId = r.u32("stream id");
     const name = streams?.nameOf(head.streamId);

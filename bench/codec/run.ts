@@ -4,7 +4,7 @@
 // on a 2-core gateway-class machine); brotli, in-process, runs on every batch. `--all-batches` adds zstd/xz per batch.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeFrame, StreamNames } from "../../agent/codec/index.js";
+import { decodeFrame, StreamNames, type EncodedFrame } from "../../agent/codec/index.js";
 import { readChannels, readHead, readTimePlan } from "../../agent/codec/header.js";
 import { encodeIrregularSeries, encodeRegularSeries } from "../../agent/codec/files.js";
 import { loadRealData, syntheticSeries, TEMPERATURE_RESOLUTION, type Series } from "./datasets.js";
@@ -52,17 +52,26 @@ function batches<T>(n: number, size: number | undefined, f: (s: number, e: numbe
   return out;
 }
 
-/** Timed runs per temperature measurement (each takes milliseconds): the best of more runs is less at the mercy of other jobs. */
-const TEMPERATURE_REPS = 7;
+/** Timed runs per measurement (the best counts): enough to ride out other jobs on a shared 2-core machine. */
+const REPS = 5;
 
-function best(fn: () => void, reps: number): number {
-  let m = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    fn();
-    m = Math.min(m, performance.now() - t);
+/**
+ * Best-of-REPS times of our encoder, our decoder and (whole files) zlib deflate -6 on the same raw bytes. Each runs
+ * once untimed first (JIT warm-up), then they run in turn, so load from other jobs drifts over all three alike.
+ */
+function timeCodec(enc: () => EncodedFrame[], raw?: Buffer): { frames: EncodedFrame[]; encMs: number; decMs: number; defMs: number } {
+  const frames = enc();
+  const fns = [enc, () => frames.forEach((f) => decodeFrame(f.bytes, { streams: names })), ...(raw ? [() => deflate6(raw)] : [])];
+  const ms = fns.map(() => Infinity);
+  fns.forEach((f) => f());
+  for (let r = 0; r < REPS; r++) {
+    fns.forEach((f, i) => {
+      const t = performance.now();
+      f();
+      ms[i] = Math.min(ms[i], performance.now() - t);
+    });
   }
-  return m;
+  return { frames, encMs: ms[0], decMs: ms[1], defMs: ms[2] ?? NaN };
 }
 
 function add(s: Series, batch: string, method: string, samples: number, bytes: number, encodeMs?: number, decodeMs?: number): void {
@@ -100,18 +109,15 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
   const channel = { name: "temperature", unit: "degC", scale: TEMPERATURE_RESOLUTION, offset: 0 };
   for (const [label, size] of [["file", undefined], ["60", 60], ["600", 600]] as const) {
     // "edge-agent" uses the compact header (stream id, the MQTT topic names the stream); the full header's row beside it.
-    const enc = () => encodeIrregularSeries(s.times, s.counts, { stream: STREAM, channel, batch: size, header: "compact", firstSeq: SEQ });
-    enc(); // warm up the JIT so ours and deflate are timed alike
-    const frames = enc();
-    const encMs = best(enc, TEMPERATURE_REPS);
-    // The decoder gets the encoder's two untimed runs (the round-trip check is one): both are timed once the JIT
-    // has optimized them, which on a loaded 2-core machine takes a few runs.
+    const raw = rawBinary({ times: s.times, counts: s.counts, scale: 0.01, name: "t" });
+    const { frames, encMs, decMs, defMs } = timeCodec(
+      () => encodeIrregularSeries(s.times, s.counts, { stream: STREAM, channel, batch: size, header: "compact", firstSeq: SEQ }),
+      label === "file" ? raw : undefined,
+    );
     for (const f of frames) {
       const d = decodeFrame(f.bytes, { streams: names });
       if (d.count !== f.samples || d.stream !== STREAM) throw new Error("round trip failed");
     }
-    frames.forEach((f) => decodeFrame(f.bytes, { streams: names }));
-    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes, { streams: names })), TEMPERATURE_REPS);
     add(s, label, "edge-agent", s.times.length, frames.reduce((n, f) => n + f.bytes.length, 0), encMs, decMs);
     const full = encodeIrregularSeries(s.times, s.counts, { stream: STREAM, channel, batch: size, header: "full", firstSeq: SEQ });
     add(s, label, "edge-agent, full header", s.times.length, full.reduce((n, f) => n + f.bytes.length, 0));
@@ -122,9 +128,6 @@ function benchTemperature(s: Extract<Series, { kind: "temperature" }>): void {
       }
     }
     if (label === "file") {
-      const raw = rawBinary({ times: s.times, counts: s.counts, scale: 0.01, name: "t" });
-      deflate6(raw);
-      const defMs = best(() => deflate6(raw), TEMPERATURE_REPS);
       speed.push({ series: s.name, oursEncodeMBps: raw.length / encMs / 1000, deflate6MBps: raw.length / defMs / 1000, oursDecodeMBps: raw.length / decMs / 1000 });
       const h = lpcResidualEntropyBits(s.counts);
       floors.push({ series: s.name, bitsPerSample: h, bytesPerSample: h / 8 });
@@ -156,24 +159,14 @@ function benchVibration(s: Extract<Series, { kind: "vibration" }>): void {
   const channel = { name: "accel", unit: "g", scale: s.scale, offset: 0 };
   const t0 = 1_700_000_000_000;
   for (const [label, size] of [["file", undefined], ["1 s", s.rateHz]] as const) {
-    const enc = () => encodeRegularSeries(s.counts, t0, s.rateHz, { stream: VIB_STREAM, channel, batch: size });
-    enc();
-    const frames = enc();
-    const encMs = best(enc, 3);
-    const decMs = best(() => frames.forEach((f) => decodeFrame(f.bytes)), 3);
+    const i16 = Buffer.alloc(s.counts.length * 2);
+    for (let i = 0; i < s.counts.length; i++) i16.writeInt16LE(s.counts[i], 2 * i);
+    const { frames, encMs, decMs, defMs } = timeCodec(() => encodeRegularSeries(s.counts, t0, s.rateHz, { stream: VIB_STREAM, channel, batch: size }), label === "file" ? i16 : undefined);
     let k = 0;
     for (const f of frames) for (const v of decodeFrame(f.bytes).channels[0].counts) if (v !== s.counts[k++]) throw new Error(`round trip failed on ${s.name}`);
     add(s, label, "edge-agent", s.counts.length, frames.reduce((n, f) => n + f.bytes.length, 0), encMs, decMs);
     if (label === "file") {
-      const raw = rawBinary({ times: [], counts: s.counts, scale: s.scale, name: "a", rateHz: s.rateHz });
-      const rawAll = Buffer.from(s.counts.buffer.slice(0)); // not used for size, only to keep types honest
-      void rawAll;
-      const i16 = Buffer.alloc(s.counts.length * 2);
-      for (let i = 0; i < s.counts.length; i++) i16.writeInt16LE(s.counts[i], 2 * i);
-      deflate6(i16);
-      const defMs = best(() => deflate6(i16), 3);
       speed.push({ series: s.name, oursEncodeMBps: i16.length / encMs / 1000, deflate6MBps: i16.length / defMs / 1000, oursDecodeMBps: i16.length / decMs / 1000 });
-      void raw;
       const h = lpcResidualEntropyBits(s.counts);
       floors.push({ series: s.name, bitsPerSample: h, bytesPerSample: h / 8 });
     }

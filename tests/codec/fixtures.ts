@@ -28,6 +28,11 @@ export function vibration(n: number, seed = 2): Int32Array {
   return x;
 }
 
+export function noise(n: number, seed: number): Int32Array {
+  const rnd = lcg(seed);
+  return Int32Array.from({ length: n }, () => Math.round((rnd() - 0.5) * 40));
+}
+
 export const sampleFrames: Record<string, FrameInput> = {
   irregular: { kind: "irregular", stream: "coldroom-1/temperature", seq: 41, channels: [{ name: "temperature", unit: "degC", scale: 0.01, offset: 0 }], ...pick(jitteredTemperature(60)) },
   bounded: { kind: "irregular", stream: "coldroom-1/temperature", seq: 42, channels: [{ name: "temperature", unit: "degC", scale: 0.01, offset: 0 }], ...pick(jitteredTemperature(200, 5)), maxError: 0.05, heartbeatMs: 900_000 },
@@ -40,6 +45,10 @@ export const goldenInputs: Record<string, FrameInput> = {
   ...sampleFrames,
   compact: { ...sampleFrames.irregular, header: "compact", untrusted: true, seq: 300_000 },
   "event-compact": { ...sampleFrames.event, header: "compact" },
+  // Three axes through the LPC + Rice coding (Rice flag): a waveform, a constant axis (1 g) and small noise.
+  waveform: { kind: "regular", stream: "motor-2/vibration", seq: 12, channels: ["x", "y", "z"].map((name) => ({ name, unit: "g", scale: 0.0039, offset: 0 })), t0: T0 + 5000, rateHz: 3200, values: [vibration(700, 6), new Int32Array(700).fill(256), noise(700, 7)] },
+  // Counts beyond the Rice stage's exact range (2^24): regular values through the range coder.
+  "regular-wide": { kind: "regular", stream: "strain-1/raw", seq: 2, channels: [{ name: "strain", unit: "", scale: 1e-9, offset: 0 }], t0: T0, rateHz: 100, values: [Array.from(vibration(50, 9), (v) => v * 40_000)] },
   "irregular-coding-1": { ...(sampleFrames.irregular as IrregularInput), payloadCoding: 1 },
   channels: {
     kind: "irregular",

@@ -160,12 +160,13 @@ describe("malformed version 2 headers are refused", () => {
   const compact = irregular({ header: "compact", seq: 1 });
   // Offsets in a compact one-channel frame with a one-byte length and seq: 16 channel codes, 17 scale, 18 time plan.
   const cases: [string, Uint8Array, RegExp][] = [
-    ["unknown flag bit 0x40", patched(compact, 2, 0x49), /unknown flag bits 0x40/],
+    ["unknown flag bit 0x80", patched(compact, 2, 0x89), /unknown flag bits 0x80/],
+    ["Rice flag on an irregular series", patched(compact, 2, 0x49), /Rice flag with series kind irregular/],
     ["gap flag on an irregular series", patched(compact, 2, 0x29), /gap flag with series kind irregular/],
     ["bounded flag on a regular series", patched({ kind: "regular", stream: "s", seq: 1, channels: [temperature], t0: T0, rateHz: 10, values: [[1, 2]] }, 2, 0x06), /bounded error with series kind regular/],
     ["series kind 0", patched(compact, 2, 0x08), /series kind 0/],
     ["name code 1 without the stream name", patched(compact, 16, 0x21), /channel name code 1 in a frame without the stream name/],
-    ["time plan with m = 0 and e != 0", patched(compact, 18, 0x03), /time plan byte 0x3/],
+    ["time plan with mode 3", patched(compact, 18, 0x03), /time plan byte 0x3/],
   ];
   for (const [name, bytes, message] of cases) {
     it(name, () => {
