@@ -93,7 +93,7 @@ export interface DecodedFrame {
   t0: number;
   /** Samples (or events) in the frame; for a bounded frame, the kept points. */
   count: number;
-  /** Epoch ms of every sample or event (regular series: t0 + i * 1000 / rateHz, may be fractional). */
+  /** Epoch ms of every sample or event (regular series: t0 + i * 1000 / rateHz, may be fractional, computed on first access). */
   times: Float64Array;
   channels: DecodedChannel[];
   rateHz?: number;

@@ -183,6 +183,29 @@ export function decodeFrames(bytes: Uint8Array, opts: DecodeOptions = {}): Decod
   return out;
 }
 
+/**
+ * A regular frame's timestamps are implied by t0 and the rate: they are computed on first access (and then kept),
+ * so a consumer that works on t0, rate and counts, as waveform analysis does, does not pay for an array per frame.
+ */
+function impliedTimes(frame: DecodedFrame, count: number): void {
+  let times: Float64Array | undefined;
+  Object.defineProperty(frame, "times", {
+    enumerable: true,
+    configurable: true,
+    get(): Float64Array {
+      if (!times) {
+        const { t0, rateHz } = frame;
+        times = new Float64Array(count);
+        for (let i = 0; i < count; i++) times[i] = t0 + (i * 1000) / rateHz!;
+      }
+      return times;
+    },
+    set(v: Float64Array) {
+      times = v;
+    },
+  });
+}
+
 export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOptions = {}): DecodedFrame {
   const length = checkFrame(bytes, offset);
   const end = offset + length - 4;
@@ -251,12 +274,9 @@ export function decodeFrameAt(bytes: Uint8Array, offset: number, opts: DecodeOpt
   // Rice codes MIN_BITS_PER_SAMPLE: a count beyond that is a lie, not a big frame.
   const perByte = rice ? 8 / MIN_BITS_PER_SAMPLE : coding === 2 ? MAX_SAMPLES_PER_BYTE : 130;
   if (count * frame.channels.length > perByte * (end - r.pos + 8)) throw new FrameError(`malformed frame: ${count} samples cannot fit in ${end - r.pos} payload bytes`);
-  frame.times = new Float64Array(count);
   for (const ch of frame.channels) ch.counts = new Float64Array(count);
-  if (kind === "regular") {
-    const [times, rate] = [frame.times, frame.rateHz!];
-    for (let i = 0; i < count; i++) times[i] = t0 + (i * 1000) / rate;
-  }
+  if (kind === "regular") impliedTimes(frame, count);
+  else frame.times = new Float64Array(count);
   if (rice) {
     const bits = new BitReader(bytes, r.pos, end);
     for (const ch of frame.channels) {

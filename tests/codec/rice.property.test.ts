@@ -158,3 +158,12 @@ describe("malformed Rice payloads", () => {
     expect(() => decodePayload((w) => (samples(w), w.write(0, 8)), 1)).toThrow(/after the samples/);
   });
 });
+
+describe("implied timestamps of a regular frame", () => {
+  it("are computed on first access, equal t0 + i * 1000 / rate, and stay the same array", () => {
+    const f = decodeFrame(encodeFrame({ kind: "regular", stream: "m/v", seq: 1, channels: [{ name: "x", unit: "g", scale: 0.0039, offset: 0 }], t0: 1_700_000_000_000, rateHz: 12_000, values: [[1, 2, 3, 4, 5]] }).bytes);
+    expect(Array.from(f.times)).toEqual([0, 1, 2, 3, 4].map((i) => 1_700_000_000_000 + (i * 1000) / 12_000));
+    expect(f.times).toBe(f.times);
+    expect({ ...f }.times).toBe(f.times); // enumerable like any other field: spreads and snapshots keep it
+  });
+});
