@@ -130,7 +130,13 @@ function kernelWriteBytes(): number {
 
 function usage() {
   const c = process.cpuUsage();
-  return { cpuS: (c.user + c.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, bytesWritten: store.stats().bytesWritten, kernelWrites: kernelWriteBytes() };
+  return { cpuS: (c.user + c.system) / 1e6, userS: c.user / 1e6, systemS: c.system / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, bytesWritten: store.stats().bytesWritten, kernelWrites: kernelWriteBytes() };
+}
+/** Where the resident memory is at this moment (V8 heap, buffers outside it, the rest: code, SQLite, libuv). */
+function memoryMB(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number): number => Math.round(n / 1e5) / 10;
+  return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
 }
 /** Totals since start: what the consumer must have received, and what the vibration processor did. */
 function totals(): object {
@@ -165,10 +171,13 @@ async function live(seconds: number): Promise<object> {
   return {
     samples: samples - s0,
     cpuS: after.cpuS - before.cpuS,
+    userS: after.userS - before.userS,
+    systemS: after.systemS - before.systemS,
     diskBytes: after.bytesWritten - before.bytesWritten,
     kernelDiskBytes: after.kernelWrites - before.kernelWrites,
     seconds,
     maxRssMB: after.maxRssMB,
+    memoryMB: memoryMB(),
     ...totals(),
   };
 }
