@@ -193,7 +193,7 @@ async function fill(seconds: number): Promise<object> {
       checkpointOpen();
       store.commit(); // one grouped commit per second of data, as in real time
     }
-    if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    if (i % 10 === 9) await new Promise((r) => setImmediate(r));
   }
   flushAll(true);
   store.commit();

@@ -17,6 +17,7 @@ import { Deduplicator } from "../../agent/codec/dedup.js";
 import { parseFrameTopic } from "../../agent/uplink/topics.js";
 import { GAP_CODEC } from "../../agent/store/gap-record.js";
 import { WireProxy } from "./proxy.js";
+import { shippedRuntime, type NodeRuntime } from "./shipped-runtime.js";
 import type { AgentMode } from "./agent-proc.js";
 
 const LIVE_S = Number(process.env.BENCH_LIVE_S ?? 20);
@@ -32,10 +33,15 @@ async function bundle(script: string): Promise<string> {
   await build({ entryPoints: [here(script)], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "error" });
   return outfile;
 }
-// V8 flags for the measured processes (both sides), e.g. "--max-semi-space-size=1" as a small gateway would run.
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-function child(file: string, arg: object): { proc: ChildProcess; lines: Interface } {
-  const proc = spawn(process.execPath, [...NODE_FLAGS, file, JSON.stringify(arg)], { stdio: ["pipe", "pipe", "inherit"] });
+// The agent runs with the node flags and environment of the shipped systemd unit (a 512 MB gateway); the baseline
+// runs as stock node, as a Node-RED install does. BENCH_NODE_FLAGS adds flags to both.
+const EXTRA_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+const shipped = shippedRuntime();
+function child(file: string, arg: object, runtime: NodeRuntime = { flags: [], env: {} }): { proc: ChildProcess; lines: Interface } {
+  const proc = spawn(process.execPath, [...runtime.flags, ...EXTRA_FLAGS, file, JSON.stringify(arg)], {
+    stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, ...runtime.env },
+  });
   return { proc, lines: createInterface({ input: proc.stdout! }) };
 }
 function nextLine(lines: Interface): Promise<Record<string, number>> {
@@ -130,7 +136,7 @@ async function runAgent(mode: AgentMode, between: () => Promise<void>): Promise<
   const gatewayId = `bench-${mode}`;
   const proxy = new WireProxy(broker.port);
   await proxy.listen();
-  const agent: Child = child(agentFile, { storePath: join(dir, `${mode}.db`), brokerUrl: `mqtt://127.0.0.1:${proxy.port}`, mode, gatewayId });
+  const agent: Child = child(agentFile, { storePath: join(dir, `${mode}.db`), brokerUrl: `mqtt://127.0.0.1:${proxy.port}`, mode, gatewayId }, shipped);
   // Warm-up (module loading, JIT, first frame of every stream), not measured: the baseline warms up the same way.
   const warm = await ask(agent, "live 3");
   const wire0 = proxy.bytesUp;
@@ -241,7 +247,7 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       node: process.version,
-      settings: { liveS: LIVE_S, outageS: OUTAGE_S, baselineS: BASELINE_S, nodeFlags: NODE_FLAGS },
+      settings: { liveS: LIVE_S, outageS: OUTAGE_S, baselineS: BASELINE_S, agentRuntime: shipped, extraNodeFlags: EXTRA_FLAGS },
       figures: { raw: fr, analytics: fa, baseline: b },
       snapshots: snap,
       lastDiagnosis: lastDiag,
