@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
+import { BatcherSink } from "../../agent/runtime/batcher-sink.js";
 import { codecOptions } from "../../config/schema/codec.js";
 import { uplinkConfig } from "../../config/schema/uplink.js";
 import { openFrameStore } from "../../agent/store/frame-store.js";
@@ -36,9 +37,11 @@ const cfg = uplinkConfig.parse({
 const uplink = new MqttUplink({ config: cfg, gatewayId, store, log, resolveSecret: readSecret });
 
 const doorStream: StreamInfo = { name: "coldroom-0/door", kind: "event", channels: [], priority: Priority.event };
-const batchers = new Map<string, StreamBatcher>();
+const streams: StreamInfo[] = [];
+const codecOf = new Map<string, object>();
 const add = (info: StreamInfo, opts: object): void => {
-  batchers.set(info.name, new StreamBatcher(info, codecOptions.parse(opts), () => store.nextSeq(info.name)));
+  streams.push(info);
+  codecOf.set(info.name, opts);
 };
 // In "analytics" the raw stream's batcher only ever sees the snapshot blocks.
 add(vibStream, { batch: VIB_RATE, maxAgeMs: 1000 });
@@ -67,6 +70,11 @@ if (mode === "analytics") {
 
 const vib = new VibrationSim();
 const temp = new TemperatureSim();
+// The runtime's sink: a batcher per stream in front of the store; its tick (once per flush interval) closes batches
+// by age, checkpoints the open ones (store.checkpointOpenBatches, on by default) and commits.
+const FLUSH_MS = 1000;
+const sink = new BatcherSink(streams, (info, nextSeq) => new StreamBatcher(info, codecOptions.parse(codecOf.get(info.name)), nextSeq), store, () => dataT, undefined, FLUSH_MS);
+
 /** Sensor samples produced (the benchmark's unit, the same in both configurations). */
 let samples = 0;
 /** Samples and events handed to the batchers of the measured streams (not the door): what the consumer must receive. */
@@ -76,7 +84,7 @@ const emitted: Record<string, number> = {};
 
 function accept(r: PipelineRecord): void {
   if (r.stream !== doorStream.name) uplinkRecords += r.kind === "block" ? r.channels[0].length : 1;
-  for (const f of batchers.get(r.stream)!.add(r)) store.put(f);
+  sink.write(r);
 }
 function acceptAnalysed(r: PipelineRecord): void {
   emitted[r.stream] = (emitted[r.stream] ?? 0) + 1;
@@ -94,14 +102,7 @@ function step(): void {
   }
   dataT += 100;
 }
-function flushAll(force: boolean): void {
-  for (const b of batchers.values()) for (const f of b.flush(dataT, force)) store.put(f);
-}
-/** What the runtime does with every grouped commit (store.checkpointOpenBatches, on by default). */
-function checkpointOpen(): void {
-  for (const b of batchers.values()) store.checkpointOpen(b.snapshot());
-}
-let lastCheckpoint = 0;
+let lastTick = 0;
 
 function drained(): Promise<void> {
   return new Promise((resolve) => {
@@ -152,10 +153,9 @@ async function live(seconds: number): Promise<object> {
     // One tick per 100 ms sensor block, like the baseline: both sides pay the same scheduling cost.
     const timer = setInterval(() => {
       while (dataT + 100 <= Date.now()) step();
-      flushAll(false);
-      if (dataT - lastCheckpoint >= 1000) {
-        checkpointOpen();
-        lastCheckpoint = dataT;
+      if (dataT - lastTick >= FLUSH_MS) {
+        sink.tick();
+        lastTick = dataT;
       }
       if (Date.now() >= end) {
         clearInterval(timer);
@@ -163,8 +163,7 @@ async function live(seconds: number): Promise<object> {
       }
     }, 100);
   });
-  flushAll(true);
-  store.commit();
+  sink.tick(true);
   await drained();
   store.checkpoint(); // count the pages the periodic checkpoint would copy back
   const after = usage();
@@ -188,15 +187,10 @@ async function fill(seconds: number): Promise<object> {
   const steps = seconds * 10;
   for (let i = 0; i < steps; i++) {
     step();
-    flushAll(false);
-    if (i % 10 === 9) {
-      checkpointOpen();
-      store.commit(); // one grouped commit per second of data, as in real time
-    }
+    if (i % 10 === 9) sink.tick(); // one tick (grouped commit) per second of data, as in real time
     if (i % 10 === 9) await new Promise((r) => setImmediate(r));
   }
-  flushAll(true);
-  store.commit();
+  sink.tick(true);
   return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, ...totals() };
 }
 

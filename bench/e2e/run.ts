@@ -4,6 +4,7 @@
 // processor on the gateway, as a motor stream runs in the product); beside them, in the same run, the naive baseline
 // (one JSON message per sample at QoS 1). Prints one table and writes bench/results/e2e.json (git-ignored).
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -27,7 +28,9 @@ const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
 // Both sides run as plain node on an esbuild bundle, so neither pays for (or carries the memory of) an
 // on-the-fly TypeScript loader. Bundles live under node_modules/.cache so bare imports resolve to our packages.
-const cacheDir = fileURLToPath(new URL("../../node_modules/.cache/edge-agent-bench/", import.meta.url));
+// One directory per checkout: work trees that share node_modules must not overwrite each other's bundles.
+const checkout = fileURLToPath(new URL("../..", import.meta.url));
+const cacheDir = fileURLToPath(new URL(`../../node_modules/.cache/edge-agent-bench-${createHash("sha1").update(checkout).digest("hex").slice(0, 8)}/`, import.meta.url));
 async function bundle(script: string): Promise<string> {
   const outfile = join(cacheDir, script.replace(/\.ts$/, ".mjs"));
   await build({ entryPoints: [here(script)], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "error" });
