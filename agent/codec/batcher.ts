@@ -29,9 +29,14 @@ interface OpenBlock {
   untrusted: boolean;
   t0: number;
   rateHz: number;
-  values: number[][];
+  /** One buffer per channel, grown by doubling up to the batch size; `length` samples are filled. */
+  values: Int32Array[];
+  length: number;
   gapBefore?: BlockRecord["gapBefore"];
 }
+
+/** First capacity of a block's buffers: a batch of a few seconds fits at once, a huge one grows as it fills. */
+const BLOCK_START_CAPACITY = 16_384;
 
 /** What a checkpoint hands the store: batches closed early (short-lived streams) and parts of long-lived ones. */
 export interface BatcherCheckpoint {
@@ -109,29 +114,42 @@ export class StreamBatcher {
     const untrusted = r.untrusted === true;
     const b = this.block;
     if (b) {
-      const expected = b.t0 + (b.values[0].length * 1000) / b.rateHz;
+      const expected = b.t0 + (b.length * 1000) / b.rateHz;
       // Driver stamps jitter by a clock tick; anything further off is a discontinuity, not the next block.
       const contiguous = Math.abs(r.t0 - expected) <= 1.5 * (1000 / b.rateHz) + 1;
       if (r.gapBefore || b.untrusted !== untrusted || b.rateHz !== r.rateHz || !contiguous) out.push(...this.closeBlock());
     }
-    if (!this.block) this.block = { seq: this.nextSeq(), checkpointed: 0, parts: 0, untrusted, t0: r.t0, rateHz: r.rateHz, values: r.channels.map(() => []), gapBefore: r.gapBefore };
+    this.block ??= this.openBlock(r, r.t0, untrusted, r.gapBefore);
     let offset = 0;
     while (offset < n) {
       const open = this.block!;
-      const room = this.opts.batch - open.values[0].length;
-      const take = Math.min(room, n - offset);
-      for (let c = 0; c < r.channels.length; c++) {
-        const src = r.channels[c];
-        const dst = open.values[c];
-        for (let i = offset; i < offset + take; i++) dst.push(src[i]);
-      }
+      const take = Math.min(this.opts.batch - open.length, n - offset);
+      this.reserve(open, open.length + take);
+      for (let c = 0; c < r.channels.length; c++) open.values[c].set(r.channels[c].subarray(offset, offset + take), open.length);
+      open.length += take;
       offset += take;
-      if (open.values[0].length >= this.opts.batch) {
+      if (open.length >= this.opts.batch) {
         out.push(...this.closeBlock());
-        if (offset < n) this.block = { seq: this.nextSeq(), checkpointed: 0, parts: 0, untrusted, t0: r.t0 + (offset * 1000) / r.rateHz, rateHz: r.rateHz, values: r.channels.map(() => []) };
+        if (offset < n) this.block = this.openBlock(r, r.t0 + (offset * 1000) / r.rateHz, untrusted);
       }
     }
     return out;
+  }
+
+  private openBlock(r: BlockRecord, t0: number, untrusted: boolean, gapBefore?: BlockRecord["gapBefore"]): OpenBlock {
+    const capacity = Math.min(this.opts.batch, BLOCK_START_CAPACITY);
+    const values = r.channels.map(() => new Int32Array(capacity));
+    return { seq: this.nextSeq(), checkpointed: 0, parts: 0, untrusted, t0, rateHz: r.rateHz, values, length: 0, ...(gapBefore ? { gapBefore } : {}) };
+  }
+
+  private reserve(b: OpenBlock, need: number): void {
+    if (need <= b.values[0].length) return;
+    const capacity = Math.min(this.opts.batch, Math.max(need, b.values[0].length * 2));
+    b.values = b.values.map((v) => {
+      const grown = new Int32Array(capacity);
+      grown.set(v.subarray(0, b.length));
+      return grown;
+    });
   }
 
   private addEvent(r: EventRecord): Frame[] {
@@ -159,14 +177,13 @@ export class StreamBatcher {
     if (this.opts.maxAgeMs <= horizonMs) return { frames: [...this.closeSamples(), ...this.closeBlock()], parts: [] };
     const parts: OpenPart[] = [];
     const s = this.samples;
-    if (s && s.times.length > s.checkpointed) parts.push(this.part(s, s.times, s.values, () => this.samplesHeader(s)));
+    if (s && s.times.length > s.checkpointed) parts.push(this.part(s, s.times.length, s.times, s.values, () => this.samplesHeader(s)));
     const b = this.block;
-    if (b && b.values[0].length > b.checkpointed) parts.push(this.part(b, undefined, b.values, () => this.blockHeader(b)));
+    if (b && b.length > b.checkpointed) parts.push(this.part(b, b.length, undefined, b.values, () => this.blockHeader(b)));
     return { frames: [], parts };
   }
 
-  private part(open: OpenSamples | OpenBlock, times: number[] | undefined, values: number[][], header: () => OpenBatchHeader): OpenPart {
-    const to = values[0].length;
+  private part(open: OpenSamples | OpenBlock, to: number, times: number[] | undefined, values: ArrayLike<number>[], header: () => OpenBatchHeader): OpenPart {
     const from = open.checkpointed;
     open.checkpointed = to;
     const part = open.parts++;
@@ -196,7 +213,7 @@ export class StreamBatcher {
   private closeBlock(): Frame[] {
     const b = this.block;
     this.block = undefined;
-    if (!b || b.values[0].length === 0) return [];
+    if (!b || b.length === 0) return [];
     return [this.encodeBlock(b)];
   }
 
@@ -223,7 +240,7 @@ export class StreamBatcher {
       channels: this.stream.channels,
       t0: b.t0,
       rateHz: b.rateHz,
-      values: b.values,
+      values: b.values.map((v) => v.subarray(0, b.length)),
       ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}),
     });
     return this.toFrame(enc, b.seq, b.untrusted, false);

@@ -27,7 +27,7 @@ export interface OpenBatchHeader {
 }
 
 /** Samples [from, to) of an open batch as a part; `header` only for part 0. Times are omitted for a block. */
-export function encodeOpenPart(header: OpenBatchHeader | undefined, times: number[] | undefined, values: number[][], from: number, to: number): Uint8Array {
+export function encodeOpenPart(header: OpenBatchHeader | undefined, times: ArrayLike<number> | undefined, values: ArrayLike<number>[], from: number, to: number): Uint8Array {
   const n = to - from;
   const head = header ? Buffer.from(JSON.stringify(header)) : Buffer.alloc(0);
   const dataOffset = Math.ceil((FIXED + head.length) / 8) * 8;

@@ -23,7 +23,7 @@ export interface FrameStoreOptions {
   now?: () => number;
   /** Hard ceiling on the file in SQLite pages (a small partition); writes beyond it fail like a full disk. */
   maxPageCount?: number;
-  /** SQLite page cache in KiB (default 2048); small gateways may trade read speed for RAM. */
+  /** SQLite page cache in KiB (default 1024: frames are written once and read once, in id order). */
   cacheSizeKiB?: number;
 }
 
@@ -366,9 +366,10 @@ class SqliteFrameStore implements FrameStore {
       db.pragma("journal_mode = WAL");
       // FULL: a commit is on the medium when commit() returns, so a power cut loses at most the uncommitted batch.
       db.pragma("synchronous = FULL");
+      this.synchronous = "FULL";
       // Checkpoints run after each commit (and are counted by the write meter), not at SQLite's discretion.
       db.pragma("wal_autocheckpoint = 0");
-      db.pragma(`cache_size = ${-(this.opts.cacheSizeKiB ?? 2048)}`);
+      db.pragma(`cache_size = ${-(this.opts.cacheSizeKiB ?? 1024)}`);
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: "SQLITE_CORRUPT" });
       db.exec(SCHEMA);
@@ -509,7 +510,7 @@ class SqliteFrameStore implements FrameStore {
     // A commit that only forgets acknowledged frames need not wait for the medium: if a power cut undoes it,
     // those frames are sent once more and the consumer drops the duplicates. Anything new waits for the fsync.
     const onlyAcks = this.pending.length === 0 && this.gaps.size === 0 && this.openParts.length === 0;
-    this.db.pragma(`synchronous = ${onlyAcks ? "NORMAL" : "FULL"}`);
+    this.setSynchronous(onlyAcks ? "NORMAL" : "FULL");
     // Gap records below take their numbers inside the transaction: reserve ahead for them too.
     for (const g of this.gaps.values()) this.reservation.cover(g.stream, (this.next.get(g.stream) ?? this.reservation.bound(g.stream)) + this.gaps.size);
     this.reservation.persist();
@@ -565,6 +566,14 @@ class SqliteFrameStore implements FrameStore {
     this.queuedFrames = queuedFrames;
     this.maxId = maxId;
     if (this.now() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
+  }
+
+  private synchronous: string | undefined;
+  /** Switches the durability mode only when it changes (a pragma is a statement prepared and run each time). */
+  private setSynchronous(mode: "NORMAL" | "FULL"): void {
+    if (this.synchronous === mode) return;
+    this.db.pragma(`synchronous = ${mode}`);
+    this.synchronous = mode;
   }
 
   /**

@@ -4,7 +4,7 @@
 // the gateway's vibration processor first, as a motor stream of the product does (features per window, diagnosis
 // events on a change, alarms, raw snapshots only on a change, a schedule or a request).
 import { readFileSync } from "node:fs";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
 import { BatcherSink } from "../../agent/runtime/batcher-sink.js";
@@ -144,7 +144,14 @@ function totals(): object {
   return { uplinkRecords, snapshots: analytics?.counters().snapshots ?? 0, windows: analytics?.counters().windows ?? 0, emitted };
 }
 
+/** Time spent in garbage collection on the main thread (V8 pauses), in ms since start. */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ["gc"] });
+
 async function live(seconds: number): Promise<object> {
+  const gc0 = gcMs;
   const before = usage();
   const s0 = samples;
   dataT = Date.now();
@@ -171,6 +178,7 @@ async function live(seconds: number): Promise<object> {
     samples: samples - s0,
     cpuS: after.cpuS - before.cpuS,
     userS: after.userS - before.userS,
+    gcS: (gcMs - gc0) / 1000,
     systemS: after.systemS - before.systemS,
     diskBytes: after.bytesWritten - before.bytesWritten,
     kernelDiskBytes: after.kernelWrites - before.kernelWrites,
@@ -191,7 +199,7 @@ async function fill(seconds: number): Promise<object> {
     if (i % 10 === 9) await new Promise((r) => setImmediate(r));
   }
   sink.tick(true);
-  return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, ...totals() };
+  return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, memoryMB: memoryMB(), ...totals() };
 }
 
 /** Waits for the link, then drains the backlog while a door event goes out every 50 ms. */
