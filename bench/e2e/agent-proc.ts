@@ -189,14 +189,21 @@ async function live(seconds: number): Promise<object> {
   };
 }
 
-async function fill(seconds: number): Promise<object> {
+/**
+ * The outage: `seconds` of data accrue while the link is down, `speed` times faster than real time (0: as fast as
+ * the agent can). A real agent accrues them at real-time pace; replayed much faster, V8 grows its heap for a
+ * promotion rate a gateway never sees, so the whole-run RSS peak depends on this pace (docs/benchmarks.md).
+ */
+async function fill(seconds: number, speed: number): Promise<object> {
   const t = performance.now();
   const s0 = samples;
   const steps = seconds * 10;
   for (let i = 0; i < steps; i++) {
     step();
-    if (i % 10 === 9) sink.tick(); // one tick (grouped commit) per second of data, as in real time
-    if (i % 10 === 9) await new Promise((r) => setImmediate(r));
+    if (i % 10 !== 9) continue;
+    sink.tick(); // one tick (grouped commit) per second of data, as in real time
+    const due = speed > 0 ? t + ((i + 1) * 100) / speed : 0;
+    await new Promise((r) => (speed > 0 ? setTimeout(r, Math.max(0, due - performance.now())) : setImmediate(r)));
   }
   sink.tick(true);
   return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, memoryMB: memoryMB(), ...totals() };
@@ -238,10 +245,10 @@ async function drain(): Promise<object> {
 await uplink.start();
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {
-  const [cmd, arg] = line.split(" ");
+  const [cmd, arg, arg2] = line.split(" ");
   let out: object;
   if (cmd === "live") out = await live(Number(arg));
-  else if (cmd === "fill") out = await fill(Number(arg));
+  else if (cmd === "fill") out = await fill(Number(arg), Number(arg2 ?? 0));
   else if (cmd === "drain") out = await drain();
   else if (cmd === "stop") {
     await uplink.stop();

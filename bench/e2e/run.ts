@@ -24,6 +24,8 @@ import type { AgentMode } from "./agent-proc.js";
 const LIVE_S = Number(process.env.BENCH_LIVE_S ?? 20);
 const OUTAGE_S = Number(process.env.BENCH_OUTAGE_S ?? 600);
 const BASELINE_S = Number(process.env.BENCH_BASELINE_S ?? 5);
+/** How much faster than real time the outage accrues (0: as fast as the agent can). */
+const FILL_SPEED = Number(process.env.BENCH_FILL_SPEED ?? 20);
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
 // Both sides run as plain node on an esbuild bundle, so neither pays for (or carries the memory of) an
@@ -119,7 +121,7 @@ function decodeAll(c: Consumed): void {
   }
 }
 
-console.error(`bench:e2e — per configuration live ${LIVE_S} s, outage ${OUTAGE_S} s of data; baseline ${BASELINE_S} s (override with BENCH_LIVE_S, BENCH_OUTAGE_S, BENCH_BASELINE_S)`);
+console.error(`bench:e2e — per configuration live ${LIVE_S} s, outage ${OUTAGE_S} s of data at ${FILL_SPEED || "full"}x real time; baseline ${BASELINE_S} s (override with BENCH_LIVE_S, BENCH_OUTAGE_S, BENCH_FILL_SPEED, BENCH_BASELINE_S)`);
 const agentFile = await bundle("agent-proc.ts");
 const baselineFile = await bundle("baseline-proc.ts");
 
@@ -147,7 +149,7 @@ async function runAgent(mode: AgentMode, between: () => Promise<void>): Promise<
   const liveWire = proxy.bytesUp - wire0;
   await between();
   proxy.cut();
-  const fill = await ask(agent, `fill ${OUTAGE_S}`);
+  const fill = await ask(agent, `fill ${OUTAGE_S} ${FILL_SPEED}`);
   measureDoorsOf = gatewayId;
   proxy.restore();
   const drain = await ask(agent, "drain");
@@ -181,6 +183,7 @@ function figures(r: AgentRun) {
   return {
     cpuPerM: (r.live.cpuS / r.live.samples) * 1e6,
     wirePerSample: r.liveWire / r.live.samples,
+    liveRssMB: r.live.maxRssMB,
     peakRssMB: Math.max(r.live.maxRssMB, r.fill.maxRssMB, r.drain.maxRssMB, r.stop.maxRssMB),
     diskPerHour: (r.live.diskBytes / r.live.seconds) * 3600,
     kernelDiskPerHour: (r.live.kernelDiskBytes / r.live.seconds) * 3600,
@@ -211,7 +214,8 @@ const none = "n/a: keeps no backlog";
 const rows: string[][] = [
   ["CPU s per million samples", fr.cpuPerM.toFixed(3), fa.cpuPerM.toFixed(3), b.cpuPerM.toFixed(3), x(b.cpuPerM / fr.cpuPerM), x(b.cpuPerM / fa.cpuPerM), ">= 10x"],
   ["bytes on the wire per sample", fr.wirePerSample.toFixed(3), fa.wirePerSample.toFixed(4), b.wirePerSample.toFixed(1), x(b.wirePerSample / fr.wirePerSample), x(b.wirePerSample / fa.wirePerSample), ">= 100x"],
-  ["peak RSS, MB", fr.peakRssMB.toFixed(1), fa.peakRssMB.toFixed(1), b.peakRssMB.toFixed(1), x(b.peakRssMB / fr.peakRssMB), x(b.peakRssMB / fa.peakRssMB), "<= 80 MB"],
+  // maxRSS as the kernel counts it (KiB), shown in MiB; the agent's up to its live phase, then over the whole run.
+  ["peak RSS, MiB (live / whole run)", `${fr.liveRssMB.toFixed(1)} / ${fr.peakRssMB.toFixed(1)}`, `${fa.liveRssMB.toFixed(1)} / ${fa.peakRssMB.toFixed(1)}`, b.peakRssMB.toFixed(1), x(b.peakRssMB / fr.peakRssMB), x(b.peakRssMB / fa.peakRssMB), "<= 80 MB"],
   ["disk bytes per hour (store meter; kernel)", `${(fr.diskPerHour / 1e6).toFixed(1)} MB; ${(fr.kernelDiskPerHour / 1e6).toFixed(1)} MB`, `${(fa.diskPerHour / 1e6).toFixed(2)} MB; ${(fa.kernelDiskPerHour / 1e6).toFixed(2)} MB`, "0 (buffers nothing)", "-", "-", "live phase, grouped 1 s commits"],
   [`backlog drain (${OUTAGE_S} s of data)`, `${fr.drainS.toFixed(2)} s = ${x(fr.drainFactor)}`, `${fa.drainS.toFixed(2)} s = ${x(fa.drainFactor)}`, "loses it", none, none, ">= 100x faster than accrued"],
   ["door latency during drain p50 / p99, ms", door(fr), door(fa), "-", none, none, "p99 < 100 ms"],
@@ -250,7 +254,7 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       node: process.version,
-      settings: { liveS: LIVE_S, outageS: OUTAGE_S, baselineS: BASELINE_S, agentRuntime: shipped, extraNodeFlags: EXTRA_FLAGS },
+      settings: { liveS: LIVE_S, outageS: OUTAGE_S, fillSpeed: FILL_SPEED, baselineS: BASELINE_S, agentRuntime: shipped, extraNodeFlags: EXTRA_FLAGS },
       figures: { raw: fr, analytics: fa, baseline: b },
       snapshots: snap,
       lastDiagnosis: lastDiag,
