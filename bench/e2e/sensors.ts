@@ -73,9 +73,11 @@ export class VibrationSim {
   block(t0: number, count: number): BlockRecord {
     const table = VibrationSim.signal();
     const len = table[0].length;
+    const from = this.n % len;
     const ch = table.map((src) => {
+      if (from + count <= len) return src.slice(from, from + count);
       const out = new Int32Array(count);
-      for (let i = 0, k = this.n % len; i < count; i++, k = k + 1 === len ? 0 : k + 1) out[i] = src[k];
+      for (let i = 0; i < count; i++) out[i] = src[(from + i) % len];
       return out;
     });
     this.n += count;
