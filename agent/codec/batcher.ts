@@ -3,9 +3,10 @@
 // a frame, and blocks are never stitched across a gap.
 import type { CodecOptions } from "../../config/schema/index.js";
 import type { BlockRecord, EventRecord, PipelineRecord, SampleRecord, StreamInfo } from "../model.js";
-import type { Frame } from "../pipeline/frame.js";
+import type { Frame, OpenPart } from "../pipeline/frame.js";
 import { encodeFrame } from "./frame.js";
 import type { EncodedFrame } from "./frame-types.js";
+import { encodeOpenPart, type OpenBatchHeader } from "./open-batch.js";
 import { MAX_COUNT } from "./values.js";
 
 const TIME_LIMIT = 2 ** 47;
@@ -13,7 +14,9 @@ const TIME_LIMIT = 2 ** 47;
 interface OpenSamples {
   /** Reserved when the batch opens, so a checkpoint of the open batch and the closed frame share it. */
   seq: number;
-  dirty: boolean;
+  /** Samples already handed out in checkpoint parts, and how many parts. */
+  checkpointed: number;
+  parts: number;
   untrusted: boolean;
   times: number[];
   values: number[][];
@@ -21,12 +24,24 @@ interface OpenSamples {
 
 interface OpenBlock {
   seq: number;
-  dirty: boolean;
+  checkpointed: number;
+  parts: number;
   untrusted: boolean;
   t0: number;
   rateHz: number;
-  values: number[][];
+  /** One buffer per channel, grown by doubling up to the batch size; `length` samples are filled. */
+  values: Int32Array[];
+  length: number;
   gapBefore?: BlockRecord["gapBefore"];
+}
+
+/** First capacity of a block's buffers: a batch of a few seconds fits at once, a huge one grows as it fills. */
+const BLOCK_START_CAPACITY = 16_384;
+
+/** What a checkpoint hands the store: batches closed early (short-lived streams) and parts of long-lived ones. */
+export interface BatcherCheckpoint {
+  frames: Frame[];
+  parts: OpenPart[];
 }
 
 export interface BatcherStats {
@@ -82,8 +97,7 @@ export class StreamBatcher {
     const out: Frame[] = [];
     const untrusted = r.untrusted === true;
     if (this.samples && this.samples.untrusted !== untrusted) out.push(...this.closeSamples());
-    this.samples ??= { seq: this.nextSeq(), dirty: false, untrusted, times: [], values: this.stream.channels.map(() => []) };
-    this.samples.dirty = true;
+    this.samples ??= { seq: this.nextSeq(), checkpointed: 0, parts: 0, untrusted, times: [], values: this.stream.channels.map(() => []) };
     this.samples.times.push(r.t);
     // Counts are integers by contract; a float from a misbehaving source is rounded rather than lost.
     r.values.forEach((v, c) => this.samples!.values[c].push(Math.round(v)));
@@ -100,30 +114,42 @@ export class StreamBatcher {
     const untrusted = r.untrusted === true;
     const b = this.block;
     if (b) {
-      const expected = b.t0 + (b.values[0].length * 1000) / b.rateHz;
+      const expected = b.t0 + (b.length * 1000) / b.rateHz;
       // Driver stamps jitter by a clock tick; anything further off is a discontinuity, not the next block.
       const contiguous = Math.abs(r.t0 - expected) <= 1.5 * (1000 / b.rateHz) + 1;
       if (r.gapBefore || b.untrusted !== untrusted || b.rateHz !== r.rateHz || !contiguous) out.push(...this.closeBlock());
     }
-    if (!this.block) this.block = { seq: this.nextSeq(), dirty: false, untrusted, t0: r.t0, rateHz: r.rateHz, values: r.channels.map(() => []), gapBefore: r.gapBefore };
-    this.block.dirty = true;
+    this.block ??= this.openBlock(r, r.t0, untrusted, r.gapBefore);
     let offset = 0;
     while (offset < n) {
       const open = this.block!;
-      const room = this.opts.batch - open.values[0].length;
-      const take = Math.min(room, n - offset);
-      for (let c = 0; c < r.channels.length; c++) {
-        const src = r.channels[c];
-        const dst = open.values[c];
-        for (let i = offset; i < offset + take; i++) dst.push(src[i]);
-      }
+      const take = Math.min(this.opts.batch - open.length, n - offset);
+      this.reserve(open, open.length + take);
+      for (let c = 0; c < r.channels.length; c++) open.values[c].set(r.channels[c].subarray(offset, offset + take), open.length);
+      open.length += take;
       offset += take;
-      if (open.values[0].length >= this.opts.batch) {
+      if (open.length >= this.opts.batch) {
         out.push(...this.closeBlock());
-        if (offset < n) this.block = { seq: this.nextSeq(), dirty: true, untrusted, t0: r.t0 + (offset * 1000) / r.rateHz, rateHz: r.rateHz, values: r.channels.map(() => []) };
+        if (offset < n) this.block = this.openBlock(r, r.t0 + (offset * 1000) / r.rateHz, untrusted);
       }
     }
     return out;
+  }
+
+  private openBlock(r: BlockRecord, t0: number, untrusted: boolean, gapBefore?: BlockRecord["gapBefore"]): OpenBlock {
+    const capacity = Math.min(this.opts.batch, BLOCK_START_CAPACITY);
+    const values = r.channels.map(() => new Int32Array(capacity));
+    return { seq: this.nextSeq(), checkpointed: 0, parts: 0, untrusted, t0, rateHz: r.rateHz, values, length: 0, ...(gapBefore ? { gapBefore } : {}) };
+  }
+
+  private reserve(b: OpenBlock, need: number): void {
+    if (need <= b.values[0].length) return;
+    const capacity = Math.min(this.opts.batch, Math.max(need, b.values[0].length * 2));
+    b.values = b.values.map((v) => {
+      const grown = new Int32Array(capacity);
+      grown.set(v.subarray(0, b.length));
+      return grown;
+    });
   }
 
   private addEvent(r: EventRecord): Frame[] {
@@ -142,20 +168,39 @@ export class StreamBatcher {
   }
 
   /**
-   * The open batches as frames, without closing them: what a crash would otherwise lose. Only batches that changed
-   * since the last call; each carries the sequence number its closed frame will have, so the closed frame replaces it.
+   * Makes what the open batches hold durable with the next commit, so a power cut loses only what arrives after it.
+   * A stream whose batches close by age within `horizonMs` anyway (a 1 s vibration block with a 1 s commit) has its
+   * batch closed now: encoding it once, shorter, is cheaper than a checkpoint of it. A longer-lived batch gives a part
+   * with the raw samples added since its previous part (nothing when none were): each sample is written once.
    */
-  snapshot(): Frame[] {
-    const out: Frame[] = [];
-    if (this.samples?.dirty && this.samples.times.length) {
-      this.samples.dirty = false;
-      out.push(this.encodeSamples(this.samples));
-    }
-    if (this.block?.dirty && this.block.values[0].length) {
-      this.block.dirty = false;
-      out.push(this.encodeBlock(this.block));
-    }
-    return out;
+  checkpoint(horizonMs: number): BatcherCheckpoint {
+    if (this.opts.maxAgeMs <= horizonMs) return { frames: [...this.closeSamples(), ...this.closeBlock()], parts: [] };
+    const parts: OpenPart[] = [];
+    const s = this.samples;
+    if (s && s.times.length > s.checkpointed) parts.push(this.part(s, s.times.length, s.times, s.values, () => this.samplesHeader(s)));
+    const b = this.block;
+    if (b && b.length > b.checkpointed) parts.push(this.part(b, b.length, undefined, b.values, () => this.blockHeader(b)));
+    return { frames: [], parts };
+  }
+
+  private part(open: OpenSamples | OpenBlock, to: number, times: number[] | undefined, values: ArrayLike<number>[], header: () => OpenBatchHeader): OpenPart {
+    const from = open.checkpointed;
+    open.checkpointed = to;
+    const part = open.parts++;
+    const bytes = encodeOpenPart(part === 0 ? header() : undefined, times, values, from, to);
+    return { stream: this.stream.name, seq: open.seq, part, priority: this.stream.priority, samples: to - from, bytes };
+  }
+
+  private samplesHeader(s: OpenSamples): OpenBatchHeader {
+    return { channels: this.stream.channels, untrusted: s.untrusted, ...this.boundedOptions() };
+  }
+
+  private blockHeader(b: OpenBlock): OpenBatchHeader {
+    return { channels: this.stream.channels, untrusted: b.untrusted, t0: b.t0, rateHz: b.rateHz, ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}) };
+  }
+
+  private boundedOptions(): { maxError?: number; heartbeatMs?: number } {
+    return this.opts.maxError !== undefined ? { maxError: this.opts.maxError, heartbeatMs: this.opts.heartbeatS * 1000 } : {};
   }
 
   private closeSamples(): Frame[] {
@@ -168,7 +213,7 @@ export class StreamBatcher {
   private closeBlock(): Frame[] {
     const b = this.block;
     this.block = undefined;
-    if (!b || b.values[0].length === 0) return [];
+    if (!b || b.length === 0) return [];
     return [this.encodeBlock(b)];
   }
 
@@ -182,7 +227,7 @@ export class StreamBatcher {
       channels: this.stream.channels,
       times: s.times,
       values: s.values,
-      ...(this.opts.maxError !== undefined ? { maxError: this.opts.maxError, heartbeatMs: this.opts.heartbeatS * 1000 } : {}),
+      ...this.boundedOptions(),
     });
     return this.toFrame(enc, s.seq, s.untrusted, false);
   }
@@ -197,7 +242,7 @@ export class StreamBatcher {
       channels: this.stream.channels,
       t0: b.t0,
       rateHz: b.rateHz,
-      values: b.values,
+      values: b.values.map((v) => v.subarray(0, b.length)),
       ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}),
     });
     return this.toFrame(enc, b.seq, b.untrusted, false);

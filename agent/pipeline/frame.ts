@@ -18,3 +18,20 @@ export interface Frame {
   /** Events and alarms: committed and published at once, never held for a batch. */
   urgent: boolean;
 }
+
+/**
+ * A checkpoint of a batch still being filled: the raw samples added since the previous part, so a grouped commit
+ * writes only what is new. Part 0 also describes the batch (kind, channels, codec options). The store keeps the
+ * parts until the closed frame with the same stream and seq arrives, and turns them into that frame after a crash.
+ */
+export interface OpenPart {
+  stream: string;
+  /** The sequence number the closed frame will carry. */
+  seq: number;
+  /** 0, 1, 2, ... within the batch. */
+  part: number;
+  priority: PriorityLevel;
+  /** Samples in this part. */
+  samples: number;
+  bytes: Uint8Array;
+}

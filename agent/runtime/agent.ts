@@ -167,6 +167,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   const allStreams = [agentStream, ...sourceStreams, ...[...processors.values()].flat().flatMap((p) => p.streams)];
   const codecOf = derivedCodecOptions(config);
 
+  const tickMs = Math.max(100, Math.min(1000, config.store.flushIntervalMs || 1000));
   const store = deps.openStore({ ...config.store, path: isAbsolute(config.store.path) ? config.store.path : resolve(dataDir, config.store.path), log: log.child({ part: "store" }), gatewayId });
   const sink = new BatcherSink(
     allStreams,
@@ -174,7 +175,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     store,
     clock.now,
     opts.onFrame,
-    config.store.checkpointOpenBatches,
+    config.store.checkpointOpenBatches ? tickMs : 0,
   );
 
   const pipeline = new Pipeline({ sources, processors, sink, log, clockTrusted: () => clock.trusted, now: clock.now });
@@ -215,7 +216,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
       storeOk = false;
       log.error({ err: (e as Error).message }, "store commit failed");
     }
-  }, Math.max(100, Math.min(1000, config.store.flushIntervalMs || 1000)));
+  }, tickMs);
 
   const clockTimer = setInterval(() => clock.check(), config.clock.checkIntervalMs);
   const statusTimer = setInterval(() => {

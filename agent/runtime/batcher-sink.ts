@@ -1,22 +1,22 @@
 // The pipeline's sink: one codec batcher per stream in front of the durable store. Frames are handed to the store as
 // they close; open batches are closed by age on every flush tick, and all of them on shutdown.
 import type { PipelineRecord, StreamInfo } from "../model.js";
-import type { Frame } from "../pipeline/frame.js";
+import type { Frame, OpenPart } from "../pipeline/frame.js";
 import type { Sink } from "../pipeline/stages.js";
 
 export interface FrameBatcher {
   add(record: PipelineRecord): Frame[];
   flush(now: number, force?: boolean): Frame[];
-  /** The open batches that changed since the last call, as frames (they stay open). */
-  snapshot?(): Frame[];
+  /** Makes the open batches durable with the next commit: closes short-lived ones, gives parts of the others. */
+  checkpoint?(horizonMs: number): { frames: Frame[]; parts: OpenPart[] };
 }
 
 export interface FrameSink {
   nextSeq(stream: string): number;
   put(frame: Frame): void;
   commit(): void;
-  /** Persists open batches with the next commit; a closed frame with the same stream and seq replaces each. */
-  checkpointOpen?(frames: Frame[]): void;
+  /** Persists parts of open batches with the next commit; a closed frame with the same stream and seq replaces them. */
+  checkpointOpen?(parts: OpenPart[]): void;
 }
 
 export type BatcherFactory = (stream: StreamInfo, nextSeq: () => number) => FrameBatcher;
@@ -38,7 +38,8 @@ export class BatcherSink implements Sink {
     private readonly store: FrameSink,
     private readonly now: () => number,
     private readonly onFrame?: (frame: Frame) => void,
-    private readonly checkpointOpen = false,
+    /** Open batches are checkpointed with every tick that is at most this far apart; 0: never. */
+    private readonly checkpointEveryMs = 0,
   ) {
     for (const s of streams) this.infos.set(s.name, s);
   }
@@ -55,7 +56,11 @@ export class BatcherSink implements Sink {
     const now = this.now();
     for (const b of this.batchers.values()) {
       this.put(b.flush(now, force));
-      if (this.checkpointOpen && !force && b.snapshot && this.store.checkpointOpen) this.store.checkpointOpen(b.snapshot());
+      if (this.checkpointEveryMs > 0 && !force && b.checkpoint && this.store.checkpointOpen) {
+        const c = b.checkpoint(this.checkpointEveryMs);
+        this.put(c.frames);
+        if (c.parts.length) this.store.checkpointOpen(c.parts);
+      }
     }
     this.store.commit();
   }

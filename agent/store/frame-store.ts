@@ -3,7 +3,8 @@
 import Database from "better-sqlite3";
 import type { Logger } from "../log.js";
 import { RateLimitedLog } from "../log.js";
-import type { Frame } from "../pipeline/frame.js";
+import type { Frame, OpenPart } from "../pipeline/frame.js";
+import { frameFromOpenParts } from "../codec/open-batch.js";
 import type { PriorityLevel } from "../model.js";
 import { ROW_OVERHEAD_BYTES, SCHEMA } from "./sql.js";
 import { SeqReservation } from "./seq-reservation.js";
@@ -22,7 +23,7 @@ export interface FrameStoreOptions {
   now?: () => number;
   /** Hard ceiling on the file in SQLite pages (a small partition); writes beyond it fail like a full disk. */
   maxPageCount?: number;
-  /** SQLite page cache in KiB (default 2048); small gateways may trade read speed for RAM. */
+  /** SQLite page cache in KiB (default 1024: frames are written once and read once, in id order). */
   cacheSizeKiB?: number;
 }
 
@@ -70,10 +71,11 @@ export interface FrameStore {
   /** Rewrites the bytes of untrusted frames in place; fn returns the new bytes or null to leave a frame as is. */
   restampUntrusted(fn: (bytes: Uint8Array, frame: Frame) => Uint8Array | null): number;
   /**
-   * Persists the batches still being filled (with the next grouped commit), so a power cut loses at most one flush
-   * interval of samples; each is replaced by its closed frame when that is put. Recovered as frames at the next open.
+   * Persists the samples added to batches still being filled (with the next grouped commit), so a power cut loses at
+   * most one flush interval of samples; a batch's parts go when its closed frame is put. Recovered as frames at the
+   * next open.
    */
-  checkpointOpen(frames: Frame[]): void;
+  checkpointOpen(parts: OpenPart[]): void;
   /** Changes the page ceiling (undefined: none); lets a full disk "get space back" in tests and on resize. */
   setMaxPageCount(pages: number | undefined): void;
   /** Copies the WAL into the database file now (otherwise every 30 s and at close); updates the write meter. */
@@ -113,6 +115,10 @@ export function openFrameStore(opts: FrameStoreOptions): FrameStore {
   return new SqliteFrameStore(opts);
 }
 
+function batchKey(stream: string, seq: number): string {
+  return `${seq} ${stream}`;
+}
+
 function frameSize(f: Frame): number {
   return f.bytes.byteLength + ROW_OVERHEAD_BYTES;
 }
@@ -126,7 +132,9 @@ class SqliteFrameStore implements FrameStore {
   private readonly next = new Map<string, number>();
   private readonly dirtySeqs = new Set<string>();
   private pending: Pending[] = [];
-  private readonly openBatches = new Map<string, Frame>();
+  private openParts: OpenPart[] = [];
+  /** Row ids of the committed parts of each open batch ("seq stream"), deleted with its closed frame. */
+  private partIds = new Map<string, number[]>();
   private pendingBytes = 0;
   private readonly pendingAcks = new Map<number, number>();
   private readonly pinned = new Map<number, number>();
@@ -173,16 +181,16 @@ class SqliteFrameStore implements FrameStore {
     else this.schedule();
   }
 
-  checkpointOpen(frames: Frame[]): void {
-    if (this.closed || frames.length === 0) return;
-    for (const f of frames) this.openBatches.set(f.stream, f);
+  checkpointOpen(parts: OpenPart[]): void {
+    if (this.closed || parts.length === 0) return;
+    for (const p of parts) this.openParts.push(p);
     this.schedule();
   }
 
   commit(): void {
     if (this.closed) return;
     this.clearTimer();
-    if (!this.pending.length && !this.pendingAcks.size && !this.dirtySeqs.size && !this.gaps.size && !this.openBatches.size) return;
+    if (!this.pending.length && !this.pendingAcks.size && !this.dirtySeqs.size && !this.gaps.size && !this.openParts.length) return;
     const added = this.pending.length > 0 || this.gaps.size > 0;
     try {
       this.commitOnce();
@@ -358,9 +366,10 @@ class SqliteFrameStore implements FrameStore {
       db.pragma("journal_mode = WAL");
       // FULL: a commit is on the medium when commit() returns, so a power cut loses at most the uncommitted batch.
       db.pragma("synchronous = FULL");
+      this.synchronous = "FULL";
       // Checkpoints run after each commit (and are counted by the write meter), not at SQLite's discretion.
       db.pragma("wal_autocheckpoint = 0");
-      db.pragma(`cache_size = ${-(this.opts.cacheSizeKiB ?? 2048)}`);
+      db.pragma(`cache_size = ${-(this.opts.cacheSizeKiB ?? 1024)}`);
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: "SQLITE_CORRUPT" });
       db.exec(SCHEMA);
@@ -376,6 +385,7 @@ class SqliteFrameStore implements FrameStore {
   }
 
   private loadState(): void {
+    this.partIds = new Map();
     this.recoverOpenBatches();
     const q = this.stmt("SELECT COUNT(*) AS n, COALESCE(SUM(length(bytes)), 0) AS b, COALESCE(MAX(id), 0) AS m FROM frames").get() as {
       n: number;
@@ -403,7 +413,11 @@ class SqliteFrameStore implements FrameStore {
 
   /** Batches that were being filled when the process died become frames: their samples were accepted. */
   private recoverOpenBatches(): void {
-    const rows = this.stmt("SELECT * FROM open_frames").all() as {
+    const insert = this.stmt(
+      "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,0,?,?,?,?,?,?,?)",
+    );
+    // Checkpoints written by versions before open_parts: whole batches, already encoded.
+    const legacy = this.stmt("SELECT * FROM open_frames").all() as {
       stream: string;
       seq: number;
       priority: number;
@@ -414,15 +428,35 @@ class SqliteFrameStore implements FrameStore {
       t_last: number;
       bytes: Uint8Array;
     }[];
-    if (!rows.length) return;
-    const insert = this.stmt(
-      "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,0,?,?,?,?,?,?,?)",
-    );
+    const parts = this.stmt("SELECT stream, seq, priority, bytes FROM open_parts ORDER BY stream, seq, part").all() as { stream: string; seq: number; priority: number; bytes: Uint8Array }[];
+    if (!legacy.length && !parts.length) return;
+    const batches = new Map<string, { stream: string; seq: number; priority: number; parts: Uint8Array[] }>();
+    for (const p of parts) {
+      const k = batchKey(p.stream, p.seq);
+      let b = batches.get(k);
+      if (!b) batches.set(k, (b = { stream: p.stream, seq: p.seq, priority: p.priority, parts: [] }));
+      b.parts.push(p.bytes);
+    }
+    let frames = 0;
+    let samples = 0;
     this.db.transaction(() => {
-      for (const r of rows) insert.run(r.stream, r.seq, r.priority, r.untrusted, r.codec, r.samples, r.t_first, r.t_last, this.now(), r.bytes);
+      for (const r of legacy) insert.run(r.stream, r.seq, r.priority, r.untrusted, r.codec, r.samples, r.t_first, r.t_last, this.now(), r.bytes);
+      for (const b of batches.values()) {
+        try {
+          const f = frameFromOpenParts(b.stream, b.seq, b.parts);
+          insert.run(b.stream, b.seq, b.priority, f.untrusted ? 1 : 0, f.codec, f.samples, f.tFirst, f.tLast, this.now(), f.bytes);
+          frames++;
+          samples += f.samples;
+        } catch (e) {
+          this.log.error({ stream: b.stream, seq: b.seq, err: String(e) }, "an open-batch checkpoint could not be rebuilt; its samples are lost");
+        }
+      }
       this.stmt("DELETE FROM open_frames").run();
+      this.stmt("DELETE FROM open_parts").run();
     })();
-    this.log.info({ frames: rows.length, samples: rows.reduce((n, r) => n + r.samples, 0) }, "recovered the batches open at the last stop");
+    frames += legacy.length;
+    samples += legacy.reduce((n, r) => n + r.samples, 0);
+    this.log.info({ frames, samples }, "recovered the batches open at the last stop");
   }
 
   private quarantine(e: unknown, when: string): void {
@@ -456,6 +490,7 @@ class SqliteFrameStore implements FrameStore {
     let queuedBytes = this.queuedBytes;
     let queuedFrames = this.queuedFrames;
     let maxId = this.maxId;
+    const txPartIds = this.openParts.length || this.partIds.size ? new Map(this.partIds) : this.partIds;
     const insert = this.stmt(
       "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     );
@@ -474,20 +509,27 @@ class SqliteFrameStore implements FrameStore {
 
     // A commit that only forgets acknowledged frames need not wait for the medium: if a power cut undoes it,
     // those frames are sent once more and the consumer drops the duplicates. Anything new waits for the fsync.
-    const onlyAcks = this.pending.length === 0 && this.gaps.size === 0 && this.openBatches.size === 0;
-    this.db.pragma(`synchronous = ${onlyAcks ? "NORMAL" : "FULL"}`);
+    const onlyAcks = this.pending.length === 0 && this.gaps.size === 0 && this.openParts.length === 0;
+    this.setSynchronous(onlyAcks ? "NORMAL" : "FULL");
     // Gap records below take their numbers inside the transaction: reserve ahead for them too.
     for (const g of this.gaps.values()) this.reservation.cover(g.stream, (this.next.get(g.stream) ?? this.reservation.bound(g.stream)) + this.gaps.size);
     this.reservation.persist();
     this.db.transaction(() => {
       const del = this.stmt("DELETE FROM frames WHERE id = ?");
       for (const id of this.pendingAcks.keys()) del.run(id);
-      const upOpen = this.stmt(
-        "INSERT OR REPLACE INTO open_frames (stream, seq, priority, untrusted, codec, samples, t_first, t_last, bytes) VALUES (?,?,?,?,?,?,?,?,?)",
-      );
-      for (const f of this.openBatches.values()) upOpen.run(f.stream, f.seq, f.priority, f.untrusted ? 1 : 0, f.codec, f.samples, f.tFirst, f.tLast, f.bytes);
-      const closeOpen = this.stmt("DELETE FROM open_frames WHERE stream = ? AND seq = ?");
-      for (const p of this.pending) closeOpen.run(p.frame.stream, p.frame.seq);
+      const addPart = this.stmt("INSERT INTO open_parts (stream, seq, part, priority, samples, bytes) VALUES (?,?,?,?,?,?)");
+      for (const p of this.openParts) {
+        const id = Number(addPart.run(p.stream, p.seq, p.part, p.priority, p.samples, p.bytes).lastInsertRowid);
+        const k = batchKey(p.stream, p.seq);
+        txPartIds.set(k, [...(txPartIds.get(k) ?? []), id]);
+      }
+      // A batch's parts go with its closed frame.
+      const dropPart = this.stmt("DELETE FROM open_parts WHERE id = ?");
+      for (const p of this.pending) {
+        const k = batchKey(p.frame.stream, p.frame.seq);
+        for (const id of txPartIds.get(k) ?? []) dropPart.run(id);
+        txPartIds.delete(k);
+      }
       for (const p of this.pending) {
         const need = frameSize(p.frame);
         if (queuedBytes + need > this.opts.maxBytes) {
@@ -515,7 +557,8 @@ class SqliteFrameStore implements FrameStore {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    this.openBatches.clear();
+    this.partIds = txPartIds;
+    this.openParts = [];
     this.pendingAcks.clear();
     this.dirtySeqs.clear();
     this.gaps = new Map();
@@ -523,6 +566,14 @@ class SqliteFrameStore implements FrameStore {
     this.queuedFrames = queuedFrames;
     this.maxId = maxId;
     if (this.now() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
+  }
+
+  private synchronous: string | undefined;
+  /** Switches the durability mode only when it changes (a pragma is a statement prepared and run each time). */
+  private setSynchronous(mode: "NORMAL" | "FULL"): void {
+    if (this.synchronous === mode) return;
+    this.db.pragma(`synchronous = ${mode}`);
+    this.synchronous = mode;
   }
 
   /**

@@ -18,7 +18,19 @@ CREATE TABLE IF NOT EXISTS frames (
 CREATE INDEX IF NOT EXISTS frames_evict ON frames (priority DESC, id);
 CREATE TABLE IF NOT EXISTS seqs (stream TEXT PRIMARY KEY, next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS drops (reason TEXT PRIMARY KEY, frames INTEGER NOT NULL, samples INTEGER NOT NULL);
--- The batch each stream is still filling, as a frame with the sequence number its closed frame will take. Replaced
+-- The batches still being filled, as raw parts appended with each grouped commit (agent/codec/open-batch.ts);
+-- deleted (by id) with the batch's closed frame, rebuilt into that frame after a crash. No index: appends in id
+-- order touch only the last page, where an index on (stream, seq) would rewrite a page per stream every commit.
+CREATE TABLE IF NOT EXISTS open_parts (
+  id INTEGER PRIMARY KEY,
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  part INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+-- Written by earlier versions (the batch each stream was still filling, as a frame with the sequence number its closed frame will take. Replaced
 -- at every commit, deleted when that frame is stored; after a crash it is recovered as a frame of its own.
 CREATE TABLE IF NOT EXISTS open_frames (
   stream TEXT PRIMARY KEY,

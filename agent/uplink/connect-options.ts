@@ -68,6 +68,11 @@ export function connectOptions({ cfg, broker, gatewayId, protocolVersion, resolv
     connectTimeout: cfg.connectTimeoutMs,
     queueQoSZero: false,
     resubscribe: false,
+    // MQTT.js would otherwise pre-build a Buffer for each of the 65,536 two-byte numbers (about 7 MB of heap).
+    writeCache: false,
+    // MQTT.js traces every packet through the `debug` package, which costs allocations even when switched off; the
+    // uplink logs what matters itself.
+    log: () => {},
     will: { topic: statusTopic(cfg.topicPrefix, gatewayId), payload: Buffer.from(STATUS_OFFLINE), qos: 1, retain: true },
   };
   if (cfg.username !== undefined) opts.username = cfg.username;

@@ -4,9 +4,10 @@
 // the gateway's vibration processor first, as a motor stream of the product does (features per window, diagnosis
 // events on a change, alarms, raw snapshots only on a change, a schedule or a request).
 import { readFileSync } from "node:fs";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
+import { BatcherSink } from "../../agent/runtime/batcher-sink.js";
 import { codecOptions } from "../../config/schema/codec.js";
 import { uplinkConfig } from "../../config/schema/uplink.js";
 import { openFrameStore } from "../../agent/store/frame-store.js";
@@ -36,9 +37,11 @@ const cfg = uplinkConfig.parse({
 const uplink = new MqttUplink({ config: cfg, gatewayId, store, log, resolveSecret: readSecret });
 
 const doorStream: StreamInfo = { name: "coldroom-0/door", kind: "event", channels: [], priority: Priority.event };
-const batchers = new Map<string, StreamBatcher>();
+const streams: StreamInfo[] = [];
+const codecOf = new Map<string, object>();
 const add = (info: StreamInfo, opts: object): void => {
-  batchers.set(info.name, new StreamBatcher(info, codecOptions.parse(opts), () => store.nextSeq(info.name)));
+  streams.push(info);
+  codecOf.set(info.name, opts);
 };
 // In "analytics" the raw stream's batcher only ever sees the snapshot blocks.
 add(vibStream, { batch: VIB_RATE, maxAgeMs: 1000 });
@@ -67,6 +70,11 @@ if (mode === "analytics") {
 
 const vib = new VibrationSim();
 const temp = new TemperatureSim();
+// The runtime's sink: a batcher per stream in front of the store; its tick (once per flush interval) closes batches
+// by age, checkpoints the open ones (store.checkpointOpenBatches, on by default) and commits.
+const FLUSH_MS = 1000;
+const sink = new BatcherSink(streams, (info, nextSeq) => new StreamBatcher(info, codecOptions.parse(codecOf.get(info.name)), nextSeq), store, () => dataT, undefined, FLUSH_MS);
+
 /** Sensor samples produced (the benchmark's unit, the same in both configurations). */
 let samples = 0;
 /** Samples and events handed to the batchers of the measured streams (not the door): what the consumer must receive. */
@@ -76,7 +84,7 @@ const emitted: Record<string, number> = {};
 
 function accept(r: PipelineRecord): void {
   if (r.stream !== doorStream.name) uplinkRecords += r.kind === "block" ? r.channels[0].length : 1;
-  for (const f of batchers.get(r.stream)!.add(r)) store.put(f);
+  sink.write(r);
 }
 function acceptAnalysed(r: PipelineRecord): void {
   emitted[r.stream] = (emitted[r.stream] ?? 0) + 1;
@@ -94,14 +102,7 @@ function step(): void {
   }
   dataT += 100;
 }
-function flushAll(force: boolean): void {
-  for (const b of batchers.values()) for (const f of b.flush(dataT, force)) store.put(f);
-}
-/** What the runtime does with every grouped commit (store.checkpointOpenBatches, on by default). */
-function checkpointOpen(): void {
-  for (const b of batchers.values()) store.checkpointOpen(b.snapshot());
-}
-let lastCheckpoint = 0;
+let lastTick = 0;
 
 function drained(): Promise<void> {
   return new Promise((resolve) => {
@@ -130,14 +131,27 @@ function kernelWriteBytes(): number {
 
 function usage() {
   const c = process.cpuUsage();
-  return { cpuS: (c.user + c.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, bytesWritten: store.stats().bytesWritten, kernelWrites: kernelWriteBytes() };
+  return { cpuS: (c.user + c.system) / 1e6, userS: c.user / 1e6, systemS: c.system / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, bytesWritten: store.stats().bytesWritten, kernelWrites: kernelWriteBytes() };
+}
+/** Where the resident memory is at this moment (V8 heap, buffers outside it, the rest: code, SQLite, libuv). */
+function memoryMB(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number): number => Math.round(n / 1e5) / 10;
+  return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
 }
 /** Totals since start: what the consumer must have received, and what the vibration processor did. */
 function totals(): object {
   return { uplinkRecords, snapshots: analytics?.counters().snapshots ?? 0, windows: analytics?.counters().windows ?? 0, emitted };
 }
 
+/** Time spent in garbage collection on the main thread (V8 pauses), in ms since start. */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ["gc"] });
+
 async function live(seconds: number): Promise<object> {
+  const gc0 = gcMs;
   const before = usage();
   const s0 = samples;
   dataT = Date.now();
@@ -146,10 +160,9 @@ async function live(seconds: number): Promise<object> {
     // One tick per 100 ms sensor block, like the baseline: both sides pay the same scheduling cost.
     const timer = setInterval(() => {
       while (dataT + 100 <= Date.now()) step();
-      flushAll(false);
-      if (dataT - lastCheckpoint >= 1000) {
-        checkpointOpen();
-        lastCheckpoint = dataT;
+      if (dataT - lastTick >= FLUSH_MS) {
+        sink.tick();
+        lastTick = dataT;
       }
       if (Date.now() >= end) {
         clearInterval(timer);
@@ -157,38 +170,43 @@ async function live(seconds: number): Promise<object> {
       }
     }, 100);
   });
-  flushAll(true);
-  store.commit();
+  sink.tick(true);
   await drained();
   store.checkpoint(); // count the pages the periodic checkpoint would copy back
   const after = usage();
   return {
     samples: samples - s0,
     cpuS: after.cpuS - before.cpuS,
+    userS: after.userS - before.userS,
+    gcS: (gcMs - gc0) / 1000,
+    systemS: after.systemS - before.systemS,
     diskBytes: after.bytesWritten - before.bytesWritten,
     kernelDiskBytes: after.kernelWrites - before.kernelWrites,
     seconds,
     maxRssMB: after.maxRssMB,
+    memoryMB: memoryMB(),
     ...totals(),
   };
 }
 
-async function fill(seconds: number): Promise<object> {
+/**
+ * The outage: `seconds` of data accrue while the link is down, `speed` times faster than real time (0: as fast as
+ * the agent can). A real agent accrues them at real-time pace; replayed much faster, V8 grows its heap for a
+ * promotion rate a gateway never sees, so the whole-run RSS peak depends on this pace (docs/benchmarks.md).
+ */
+async function fill(seconds: number, speed: number): Promise<object> {
   const t = performance.now();
   const s0 = samples;
   const steps = seconds * 10;
   for (let i = 0; i < steps; i++) {
     step();
-    flushAll(false);
-    if (i % 10 === 9) {
-      checkpointOpen();
-      store.commit(); // one grouped commit per second of data, as in real time
-    }
-    if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    if (i % 10 !== 9) continue;
+    sink.tick(); // one tick (grouped commit) per second of data, as in real time
+    const due = speed > 0 ? t + ((i + 1) * 100) / speed : 0;
+    await new Promise((r) => (speed > 0 ? setTimeout(r, Math.max(0, due - performance.now())) : setImmediate(r)));
   }
-  flushAll(true);
-  store.commit();
-  return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, ...totals() };
+  sink.tick(true);
+  return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, memoryMB: memoryMB(), ...totals() };
 }
 
 /** Waits for the link, then drains the backlog while a door event goes out every 50 ms. */
@@ -227,10 +245,10 @@ async function drain(): Promise<object> {
 await uplink.start();
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {
-  const [cmd, arg] = line.split(" ");
+  const [cmd, arg, arg2] = line.split(" ");
   let out: object;
   if (cmd === "live") out = await live(Number(arg));
-  else if (cmd === "fill") out = await fill(Number(arg));
+  else if (cmd === "fill") out = await fill(Number(arg), Number(arg2 ?? 0));
   else if (cmd === "drain") out = await drain();
   else if (cmd === "stop") {
     await uplink.stop();

@@ -32,31 +32,55 @@ export const BPFO_HZ = (BEARING_6205.balls / 2) * (1 - BEARING_6205.ballDiameter
 const RESONANCE_HZ = 1150;
 const RING_DECAY_S = 0.0015;
 
-export class VibrationSim {
-  private n = 0;
-  private readonly rand = rng(1);
-  private lastImpact = -Infinity;
-  private nextImpact = 0;
+/**
+ * The accelerometer's signal is computed once for TABLE_S seconds and then played in a loop: a real sensor's
+ * samples arrive from the kernel's driver at no cost to the agent, so synthesising them (sines and exponentials per
+ * sample) must not be counted as the agent's CPU. Ten seconds are long enough for the analytics' 1 s windows.
+ */
+const TABLE_S = 10;
 
-  /** The next `count` samples as a block starting at t0. */
-  block(t0: number, count: number): BlockRecord {
-    const ch = [new Int32Array(count), new Int32Array(count), new Int32Array(count)];
+export class VibrationSim {
+  private static table: Int32Array[] | undefined;
+  private n = 0;
+
+  private static signal(): Int32Array[] {
+    if (VibrationSim.table) return VibrationSim.table;
+    const len = VIB_RATE * TABLE_S;
+    const ch = [new Int32Array(len), new Int32Array(len), new Int32Array(len)];
+    const rand = rng(1);
+    const noise = (): number => (rand() - 0.5) * 6;
     const shaft = (2 * Math.PI * SHAFT_RPM) / 60;
-    for (let i = 0; i < count; i++, this.n++) {
-      const t = this.n / VIB_RATE;
-      if (t >= this.nextImpact) {
-        this.lastImpact = this.nextImpact;
+    let lastImpact = -Infinity;
+    let nextImpact = 0;
+    for (let i = 0; i < len; i++) {
+      const t = i / VIB_RATE;
+      if (t >= nextImpact) {
+        lastImpact = nextImpact;
         // The rolling elements slip a little: impacts are not exactly periodic.
-        this.nextImpact += (1 + (this.rand() - 0.5) * 0.02) / BPFO_HZ;
+        nextImpact += (1 + (rand() - 0.5) * 0.02) / BPFO_HZ;
       }
-      const since = t - this.lastImpact;
+      const since = t - lastImpact;
       const ring = Math.exp(-since / RING_DECAY_S) * Math.sin(2 * Math.PI * RESONANCE_HZ * since);
-      const noise = () => (this.rand() - 0.5) * 6;
       // Running-speed tone of slight unbalance (about 2 mm/s RMS: ISO 10816-3 zone B for a group 2 machine).
       ch[0][i] = Math.round(14 * Math.sin(shaft * t) + 30 * ring + noise());
       ch[1][i] = Math.round(9 * Math.cos(shaft * t) + 18 * ring + noise());
       ch[2][i] = Math.round(256 + 4 * Math.sin(shaft * t) + 8 * ring + noise());
     }
+    return (VibrationSim.table = ch);
+  }
+
+  /** The next `count` samples as a block starting at t0 (a fresh copy, as a driver's read would hand over). */
+  block(t0: number, count: number): BlockRecord {
+    const table = VibrationSim.signal();
+    const len = table[0].length;
+    const from = this.n % len;
+    const ch = table.map((src) => {
+      if (from + count <= len) return src.slice(from, from + count);
+      const out = new Int32Array(count);
+      for (let i = 0; i < count; i++) out[i] = src[(from + i) % len];
+      return out;
+    });
+    this.n += count;
     return { kind: "block", stream: vibStream.name, t0, rateHz: VIB_RATE, channels: ch };
   }
 }

@@ -38,7 +38,7 @@ describe("edge-agent as the systemd service", () => {
     const unit = read(root, "etc/systemd/system/edge-agent.service");
     const argv = unitValues(unit, "ExecStart")[0].split(" ").map((a, i) => (i > 0 && a.startsWith("/") && existsSync(join(root, a)) ? join(root, a) : a));
     expect(argv[0]).toBe(process.execPath);
-    expect(argv[1]).toBe(join(root, "opt/edge-agent/bin/edge-agent.js"));
+    expect(argv.find((a) => !a.startsWith("--") && a !== argv[0])).toBe(join(root, "opt/edge-agent/bin/edge-agent.js"));
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NOTIFY_SOCKET: sock.path, WATCHDOG_USEC: "1000000", EDGE_AGENT_LOG_FORMAT: "json" };
     for (const e of unitValues(unit, "Environment")) for (const kv of e.split(" ")) env[kv.split("=")[0]] = kv.split("=").slice(1).join("=");
     expect(unitValues(unit, "WorkingDirectory")).toEqual(["/var/lib/edge-agent"]);

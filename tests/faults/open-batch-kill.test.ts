@@ -13,8 +13,8 @@ afterEach(killStrays);
 
 /** Samples of the stream in the agent's checkpoint, read through a second connection as the agent runs. */
 function checkpointed(db: Database.Database, stream: string): number {
-  const r = db.prepare("SELECT samples FROM open_frames WHERE stream = ?").get(stream) as { samples: number } | undefined;
-  return r?.samples ?? 0;
+  const r = db.prepare("SELECT COALESCE(SUM(samples), 0) AS n FROM open_parts WHERE stream = ?").get(stream) as { n: number };
+  return r.n;
 }
 
 describe("power cut while batching", () => {

@@ -1,0 +1,16 @@
+// The control of the CPU figures: a node process that only wakes every 100 ms, as both measured sides do, and does
+// nothing else. On a virtual machine a wakeup can cost milliseconds of accounted CPU (the guest charges the woken
+// task while its vCPU is brought back), so a mostly idle agent pays a floor that has nothing to do with its work.
+// Runs beside the agent's live phase, with the agent's flags, and reports its own CPU over the same seconds.
+const { seconds, warmupS } = JSON.parse(process.argv[2]) as { seconds: number; warmupS: number };
+let c0: NodeJS.CpuUsage | undefined;
+const started = Date.now();
+const timer = setInterval(() => {
+  const t = (Date.now() - started) / 1000;
+  if (!c0 && t >= warmupS) c0 = process.cpuUsage();
+  if (c0 && t >= warmupS + seconds) {
+    clearInterval(timer);
+    const c = process.cpuUsage(c0);
+    process.stdout.write(JSON.stringify({ cpuS: (c.user + c.system) / 1e6, seconds }) + "\n");
+  }
+}, 100);
