@@ -192,11 +192,11 @@ export class StreamBatcher {
   }
 
   private samplesHeader(s: OpenSamples): OpenBatchHeader {
-    return { channels: this.stream.channels, untrusted: s.untrusted, ...this.boundedOptions() };
+    return { channels: this.stream.channels, untrusted: s.untrusted, header: this.opts.header, ...this.boundedOptions() };
   }
 
   private blockHeader(b: OpenBlock): OpenBatchHeader {
-    return { channels: this.stream.channels, untrusted: b.untrusted, t0: b.t0, rateHz: b.rateHz, ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}) };
+    return { channels: this.stream.channels, untrusted: b.untrusted, header: this.opts.header, t0: b.t0, rateHz: b.rateHz, ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}) };
   }
 
   private boundedOptions(): { maxError?: number; heartbeatMs?: number } {

@@ -9,10 +9,12 @@ export function reduceBounded(t: ArrayLike<number>, channels: ArrayLike<number>[
   const plan = planGrid(t, heartbeatMs);
   if (plan) {
     if (channels.length === 1) {
-      const line = cheapestLine(t, channels[0], bounds[0], plan);
+      const found = cheapestLine(t, channels[0], bounds[0], plan);
+      const line = found && endAtLastReading(t, channels, bounds, found);
       if (line && keepsBound(t, channels, bounds, heartbeatMs, line)) return line;
     }
-    const greedy = gridDoor(t, channels, bounds, plan);
+    const found = gridDoor(t, channels, bounds, plan);
+    const greedy = found && endAtLastReading(t, channels, bounds, found);
     if (greedy && keepsBound(t, channels, bounds, heartbeatMs, greedy)) return greedy;
   }
   const keep = swingingDoor(t, channels, bounds, heartbeatMs);
@@ -25,7 +27,7 @@ export function reduceBounded(t: ArrayLike<number>, channels: ArrayLike<number>[
  */
 function keepsBound(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], heartbeatMs: number, line: KeptPoints): boolean {
   const { times, values } = line;
-  if (times.length > t.length || times[0] !== t[0] || times[times.length - 1] < t[t.length - 1]) return false;
+  if (times.length > t.length || times[0] !== t[0] || times[times.length - 1] !== t[t.length - 1]) return false;
   for (let k = 1, i = 0; k < times.length; k++) {
     if (!(times[k] > times[k - 1])) return false;
     while (i < t.length && t[i] <= times[k - 1]) i++;
@@ -40,4 +42,44 @@ function keepsBound(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds:
     }
   }
   return true;
+}
+
+/**
+ * A grid line may end on the first grid time after the last reading. A frame must not reach past its readings (the
+ * next frame starts at its own first reading: consumers joining frames would see time step back), so the last
+ * vertex moves to the last reading's time, with an integer value that keeps the readings after the previous vertex
+ * in bound; when none does, those readings themselves become the vertices (exact, so always in bound).
+ */
+function endAtLastReading(t: ArrayLike<number>, channels: ArrayLike<number>[], bounds: number[], line: KeptPoints): KeptPoints {
+  const n = t.length;
+  const k = line.times.length - 1;
+  const tEnd = t[n - 1];
+  if (line.times[k] <= tEnd || k < 1) return line;
+  const ta = line.times[k - 1];
+  let first = n - 1;
+  while (first > 0 && t[first - 1] > ta) first--;
+  const times = line.times.slice(0, k);
+  const values = line.values.map((v) => v.slice(0, k));
+  if (ta === tEnd) return { times, values };
+  const ends: number[] = [];
+  for (let c = 0; c < channels.length; c++) {
+    const va = line.values[c][k - 1];
+    const x = channels[c];
+    const mid = interpolate(ta, va, line.times[k], line.values[c][k], tEnd);
+    const end = [Math.round(mid), Math.floor(mid), Math.ceil(mid), x[n - 1]].find((v) => {
+      for (let j = first; j < n; j++) if (!(Math.abs(interpolate(ta, va, tEnd, v, t[j]) - x[j]) <= bounds[c])) return false;
+      return true;
+    });
+    if (end === undefined) {
+      for (let j = first; j < n; j++) times.push(t[j]);
+      values.forEach((v, cc) => {
+        for (let j = first; j < n; j++) v.push(channels[cc][j]);
+      });
+      return { times, values };
+    }
+    ends.push(end);
+  }
+  times.push(tEnd);
+  values.forEach((v, c) => v.push(ends[c]));
+  return { times, values };
 }

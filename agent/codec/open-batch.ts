@@ -9,7 +9,7 @@
 import type { ChannelInfo } from "../../drivers/types.js";
 import { FrameError } from "./errors.js";
 import { encodeFrame } from "./frame.js";
-import type { EncodedFrame } from "./frame-types.js";
+import type { EncodedFrame, HeaderForm } from "./frame-types.js";
 
 const KIND_SAMPLES = 1;
 const KIND_BLOCK = 2;
@@ -19,6 +19,8 @@ const FIXED = 12;
 export interface OpenBatchHeader {
   channels: ChannelInfo[];
   untrusted: boolean;
+  /** The stream's header form (absent in parts written before it existed: full). */
+  header?: HeaderForm;
   maxError?: number;
   heartbeatMs?: number;
   t0?: number;
@@ -95,12 +97,13 @@ function encodeOpenBatch(stream: string, seq: number, parts: Uint8Array[]): Enco
   if (decoded.some((d) => d.kind !== first.kind || d.values.length !== header.channels.length)) throw new FrameError("open-batch parts disagree");
   const values = header.channels.map((_, c) => decoded.flatMap((d) => d.values[c]));
   if (first.kind === KIND_BLOCK) {
-    return encodeFrame({ kind: "regular", stream, seq, untrusted: header.untrusted, channels: header.channels, t0: header.t0!, rateHz: header.rateHz!, values, ...(header.gapBefore ? { gapBefore: header.gapBefore } : {}) });
+    return encodeFrame({ kind: "regular", stream, seq, header: header.header, untrusted: header.untrusted, channels: header.channels, t0: header.t0!, rateHz: header.rateHz!, values, ...(header.gapBefore ? { gapBefore: header.gapBefore } : {}) });
   }
   return encodeFrame({
     kind: "irregular",
     stream,
     seq,
+    header: header.header,
     untrusted: header.untrusted,
     channels: header.channels,
     times: decoded.flatMap((d) => d.times),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
 import { decodeFrame, streamId } from "../../agent/codec/index.js";
+import { frameFromOpenParts } from "../../agent/codec/open-batch.js";
 import { Priority, type StreamInfo } from "../../agent/model.js";
 import { codecOptions } from "../../config/schema/codec.js";
 import { T0, vibration } from "./fixtures.js";
@@ -29,12 +30,13 @@ describe("StreamBatcher", () => {
     expect(b.flush(T0 + 9e9, true)).toEqual([]);
   });
 
-  it("codec.header compact: every frame of the stream (samples, blocks, events, snapshots) carries the id only", () => {
+  it("codec.header compact: every frame of the stream (samples, blocks, events, checkpoint rebuilds) carries the id only", () => {
     const opts = codecOptions.parse({ batch: 2, header: "compact" });
     const t = new StreamBatcher(temp, opts, counter());
     t.add({ kind: "sample", stream: temp.name, t: T0, values: [1, 2] });
-    const snap = t.snapshot();
-    const frames = [...snap, ...t.add({ kind: "sample", stream: temp.name, t: T0 + 1000, values: [1, 2] })];
+    const [part] = t.checkpoint(1000).parts;
+    const rebuilt = frameFromOpenParts(temp.name, part.seq, [part.bytes]);
+    const frames = [{ ...rebuilt, stream: temp.name }, ...t.add({ kind: "sample", stream: temp.name, t: T0 + 1000, values: [1, 2] })];
     const v = new StreamBatcher(vib, opts, counter());
     frames.push(...v.add({ kind: "block", stream: vib.name, t0: T0, rateHz: 100, channels: [vibration(2)] }));
     frames.push(...new StreamBatcher(door, opts, counter()).add({ kind: "event", stream: door.name, t: T0, type: "door.open", data: {} }));

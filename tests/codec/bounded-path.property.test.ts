@@ -39,7 +39,7 @@ function bits(line: KeptPoints, G: number, cost: EdgeCost): number {
 }
 
 describe("bounded error (cheapest grid line)", () => {
-  it("keeps every reading within maxError at any scale, and the heartbeat, with no more vertices than readings", () => {
+  it("keeps every reading within maxError at any scale, and the heartbeat, with no more vertices than readings, from the first reading to the last", () => {
     fc.assert(
       fc.property(series, fc.constantFrom(0.01, 0.1, 1, 0.0039, 0.5), fc.constantFrom(0, 0.01, 0.05, 0.3, 1), fc.constantFrom(120, 900, 3600), ([times, values], scale, maxError, heartbeatS) => {
         const f = encodeFrame({ kind: "irregular", stream: "s", seq: 1, channels: [{ name: "t", unit: "degC", scale, offset: 0 }], times, values: [values], maxError, heartbeatMs: heartbeatS * 1000 });
@@ -48,6 +48,8 @@ describe("bounded error (cheapest grid line)", () => {
         expect(d.count).toBeLessThanOrEqual(times.length);
         const longestGap = times.reduce((m, t, i) => (i ? Math.max(m, t - times[i - 1]) : m), 0);
         for (let k = 1; k < d.count; k++) expect(d.times[k] - d.times[k - 1]).toBeLessThanOrEqual(Math.max(heartbeatS * 1000, longestGap));
+        // The frame spans exactly its readings: the next frame's first reading never precedes its last vertex.
+        if (times.length) expect([d.times[0], d.times[d.count - 1]]).toEqual([times[0], times[times.length - 1]]);
       }),
       { numRuns: 300 },
     );
@@ -90,7 +92,8 @@ describe("bounded error (cheapest grid line)", () => {
     const d = decodeFrame(encodeFrame({ kind: "irregular", stream: "s", seq: 1, channels, times, values: [values], maxError: 0.05, heartbeatMs: 900_000 }).bytes);
     expect(worstError(times, values, d)).toBeLessThanOrEqual(5);
     const { G } = planGrid(times, 900_000)!;
-    expect(Array.from(d.times).every((t) => (t - T0) % G === 0)).toBe(true); // the grid line, not the fallback
+    expect(Array.from(d.times.subarray(0, -1)).every((t) => (t - T0) % G === 0)).toBe(true); // the grid line, not the fallback
+    expect(d.times[d.times.length - 1]).toBe(times[times.length - 1]); // and it ends at the last reading, not past it
     const jumps = Array.from(d.times).filter((t, k) => k > 0 && t - d.times[k - 1] > 900_000);
     expect(jumps.length).toBe(1);
     const k = Array.from(d.times).indexOf(jumps[0]);
@@ -105,7 +108,8 @@ describe("bounded error (cheapest grid line)", () => {
     const line = cheapestGridLine(times, values, 5, plan, { steps: (s) => gammaBits(s - plan.maxSteps), delta: gammaBits });
     expect(line).toBeDefined();
     const d = decodeFrame(encodeFrame({ kind: "irregular", stream: "s", seq: 1, channels: [{ name: "t", unit: "degC", scale: 0.01, offset: 0 }], times, values: [values], maxError: 0.05, heartbeatMs: 900_000 }).bytes);
-    expect(Array.from(d.times)).toEqual(line!.times);
+    expect(Array.from(d.times.subarray(0, -1))).toEqual(line!.times.slice(0, -1));
+    expect(d.times[d.times.length - 1]).toBe(times[times.length - 1]);
     expect(worstError(times, values, d)).toBeLessThanOrEqual(5);
   });
 
