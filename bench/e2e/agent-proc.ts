@@ -131,7 +131,8 @@ function kernelWriteBytes(): number {
 
 function usage() {
   const c = process.cpuUsage();
-  return { cpuS: (c.user + c.system) / 1e6, userS: c.user / 1e6, systemS: c.system / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, bytesWritten: store.stats().bytesWritten, kernelWrites: kernelWriteBytes() };
+  const r = process.resourceUsage();
+  return { cpuS: (c.user + c.system) / 1e6, userS: c.user / 1e6, systemS: c.system / 1e6, wakeups: r.voluntaryContextSwitches, maxRssMB: r.maxRSS / 1024, bytesWritten: store.stats().bytesWritten, kernelWrites: kernelWriteBytes() };
 }
 /** Where the resident memory is at this moment (V8 heap, buffers outside it, the rest: code, SQLite, libuv). */
 function memoryMB(): Record<string, number> {
@@ -180,6 +181,7 @@ async function live(seconds: number): Promise<object> {
     userS: after.userS - before.userS,
     gcS: (gcMs - gc0) / 1000,
     systemS: after.systemS - before.systemS,
+    wakeups: after.wakeups - before.wakeups,
     diskBytes: after.bytesWritten - before.bytesWritten,
     kernelDiskBytes: after.kernelWrites - before.kernelWrites,
     seconds,

@@ -4,13 +4,18 @@
 // Runs beside the agent's live phase, with the agent's flags, and reports its own CPU over the same seconds.
 const { seconds, warmupS } = JSON.parse(process.argv[2]) as { seconds: number; warmupS: number };
 let c0: NodeJS.CpuUsage | undefined;
+let w0 = 0;
 const started = Date.now();
 const timer = setInterval(() => {
   const t = (Date.now() - started) / 1000;
-  if (!c0 && t >= warmupS) c0 = process.cpuUsage();
+  if (!c0 && t >= warmupS) {
+    c0 = process.cpuUsage();
+    w0 = process.resourceUsage().voluntaryContextSwitches;
+  }
   if (c0 && t >= warmupS + seconds) {
     clearInterval(timer);
     const c = process.cpuUsage(c0);
-    process.stdout.write(JSON.stringify({ cpuS: (c.user + c.system) / 1e6, seconds }) + "\n");
+    const wakeups = process.resourceUsage().voluntaryContextSwitches - w0;
+    process.stdout.write(JSON.stringify({ cpuS: (c.user + c.system) / 1e6, wakeups, seconds }) + "\n");
   }
 }, 100);
