@@ -35,7 +35,7 @@ export interface RiceSearch {
   fitDivisor: number;
 }
 
-export const DEFAULT_SEARCH: RiceSearch = { maxOrder: 16, orders: [], precisions: [15], fitMin: 4096, fitDivisor: 8 };
+export const DEFAULT_SEARCH: RiceSearch = { maxOrder: 16, orders: [], precisions: [15], fitMin: 4096, fitDivisor: 16 };
 
 interface Candidate {
   kind: number;
