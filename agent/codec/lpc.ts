@@ -42,6 +42,14 @@ export function lpcModels(x: ArrayLike<number>, start: number, end: number, maxO
   }
   if (r[0] <= 0) return undefined;
   r[0] *= 1 + 1e-9; // lag-window regularisation keeps the recursion stable on nearly periodic input
+  return levinson(r, maxOrder, n);
+}
+
+/**
+ * Levinson-Durbin on an autocorrelation r[0..maxOrder] (r[0] > 0): the predictors of every order up to maxOrder,
+ * stopping early where the residual energy would no longer be positive.
+ */
+export function levinson(r: Float64Array, maxOrder: number, n: number): LpcModels {
   let a = new Float64Array(maxOrder + 1);
   let err = r[0];
   const out: LpcModels = { coefs: [new Float64Array(0)], err: [err], n };

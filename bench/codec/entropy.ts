@@ -1,6 +1,7 @@
 // The floor printed beside the results: order-0 entropy of the residuals of a 16th-order linear predictor fitted
 // (least squares, autocorrelation method) to the whole series. A coder using one fixed predictor and no context
 // cannot go below it; adaptive prediction and context modelling can.
+import { levinson } from "../../agent/codec/lpc.js";
 
 export function lpcResidualEntropyBits(x: ArrayLike<number>, order = 16): number {
   const n = x.length;
@@ -14,25 +15,13 @@ export function lpcResidualEntropyBits(x: ArrayLike<number>, order = 16): number
     for (let i = lag; i < n; i++) s += (x[i] - mean) * (x[i - lag] - mean);
     r[lag] = s;
   }
-  let a = new Float64Array(order + 1);
-  let err = r[0] * (1 + 1e-10);
-  if (err > 0) {
-    for (let p = 1; p <= order; p++) {
-      let acc = r[p];
-      for (let j = 1; j < p; j++) acc -= a[j] * r[p - j];
-      const k = acc / err;
-      const next = new Float64Array(order + 1);
-      next[p] = k;
-      for (let j = 1; j < p; j++) next[j] = a[j] - k * a[p - j];
-      a = next;
-      err *= 1 - k * k;
-      if (!(err > 0)) break;
-    }
-  }
+  r[0] *= 1 + 1e-10;
+  // The highest order the recursion reached (none when the series is constant): a[j - 1] weighs x[i - j].
+  const a = r[0] > 0 ? levinson(r, order, n).coefs.at(-1)! : new Float64Array(0);
   const hist = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     let pred = mean;
-    for (let j = 1; j <= order; j++) pred += a[j] * ((i - j >= 0 ? x[i - j] : mean) - mean);
+    for (let j = 1; j <= a.length; j++) pred += a[j - 1] * ((i - j >= 0 ? x[i - j] : mean) - mean);
     const res = x[i] - Math.round(pred);
     hist.set(res, (hist.get(res) ?? 0) + 1);
   }
