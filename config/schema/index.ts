@@ -1,17 +1,7 @@
 // The one schema of the config file: types, validation, defaults and the config reference all come from here.
 import { z } from "zod";
 import { priorityName, streamName } from "./common.js";
-import {
-  adxl345Sensor,
-  bme280Sensor,
-  i2cBusConfig,
-  lis3dhSensor,
-  mcp9808Sensor,
-  mpu6050Sensor,
-  sht3xSensor,
-  sht4xSensor,
-  tmp102Sensor,
-} from "./i2c-sensors.js";
+import { i2cBusConfig, i2cSensors } from "./i2c-sensors.js";
 import { gpioDoorSensor } from "./gpio.js";
 import { modbusSensor, serialBusConfig } from "./modbus.js";
 import { doorProcessor } from "./processors-door.js";
@@ -22,14 +12,7 @@ import { uplinkConfig } from "./uplink.js";
 import { streamId } from "../../agent/codec/stream-id.js";
 
 export const sensorConfig = z.discriminatedUnion("type", [
-  sht3xSensor,
-  sht4xSensor,
-  tmp102Sensor,
-  mcp9808Sensor,
-  bme280Sensor,
-  adxl345Sensor,
-  lis3dhSensor,
-  mpu6050Sensor,
+  ...i2cSensors,
   gpioDoorSensor,
   modbusSensor,
 ]);
