@@ -6,7 +6,7 @@ import type { BlockRecord, EventRecord, PipelineRecord, SampleRecord, StreamInfo
 import type { Frame, OpenPart } from "../pipeline/frame.js";
 import { encodeFrame } from "./frame.js";
 import type { EncodedFrame } from "./frame-types.js";
-import { encodeOpenPart, type OpenBatchHeader } from "./open-batch.js";
+import { batchFrameInput, encodeOpenPart, type OpenBatchHeader } from "./open-batch.js";
 import { MAX_COUNT } from "./values.js";
 
 const TIME_LIMIT = 2 ** 47;
@@ -218,33 +218,13 @@ export class StreamBatcher {
   }
 
   private encodeSamples(s: OpenSamples): Frame {
-    const enc = encodeFrame({
-      kind: "irregular",
-      stream: this.stream.name,
-      header: this.opts.header,
-      seq: s.seq,
-      untrusted: s.untrusted,
-      channels: this.stream.channels,
-      times: s.times,
-      values: s.values,
-      ...this.boundedOptions(),
-    });
+    const enc = encodeFrame(batchFrameInput(this.stream.name, s.seq, this.samplesHeader(s), s.times, s.values));
     return this.toFrame(enc, s.seq, s.untrusted, false);
   }
 
   private encodeBlock(b: OpenBlock): Frame {
-    const enc = encodeFrame({
-      kind: "regular",
-      stream: this.stream.name,
-      header: this.opts.header,
-      seq: b.seq,
-      untrusted: b.untrusted,
-      channels: this.stream.channels,
-      t0: b.t0,
-      rateHz: b.rateHz,
-      values: b.values.map((v) => v.subarray(0, b.length)),
-      ...(b.gapBefore ? { gapBefore: b.gapBefore } : {}),
-    });
+    const values = b.values.map((v) => v.subarray(0, b.length));
+    const enc = encodeFrame(batchFrameInput(this.stream.name, b.seq, this.blockHeader(b), undefined, values));
     return this.toFrame(enc, b.seq, b.untrusted, false);
   }
 

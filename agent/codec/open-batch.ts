@@ -9,7 +9,7 @@
 import type { ChannelInfo } from "../../drivers/types.js";
 import { FrameError } from "./errors.js";
 import { encodeFrame } from "./frame.js";
-import type { EncodedFrame, HeaderForm } from "./frame-types.js";
+import type { EncodedFrame, FrameInput, HeaderForm } from "./frame-types.js";
 
 const KIND_SAMPLES = 1;
 const KIND_BLOCK = 2;
@@ -96,18 +96,15 @@ function encodeOpenBatch(stream: string, seq: number, parts: Uint8Array[]): Enco
   const { header } = first;
   if (decoded.some((d) => d.kind !== first.kind || d.values.length !== header.channels.length)) throw new FrameError("open-batch parts disagree");
   const values = header.channels.map((_, c) => decoded.flatMap((d) => d.values[c]));
-  if (first.kind === KIND_BLOCK) {
-    return encodeFrame({ kind: "regular", stream, seq, header: header.header, untrusted: header.untrusted, channels: header.channels, t0: header.t0!, rateHz: header.rateHz!, values, ...(header.gapBefore ? { gapBefore: header.gapBefore } : {}) });
-  }
-  return encodeFrame({
-    kind: "irregular",
-    stream,
-    seq,
-    header: header.header,
-    untrusted: header.untrusted,
-    channels: header.channels,
-    times: decoded.flatMap((d) => d.times),
-    values,
-    ...(header.maxError !== undefined ? { maxError: header.maxError, heartbeatMs: header.heartbeatMs } : {}),
-  });
+  return encodeFrame(batchFrameInput(stream, seq, header, first.kind === KIND_BLOCK ? undefined : decoded.flatMap((d) => d.times), values));
+}
+
+/**
+ * The frame input of a batch: a regular block when `times` is absent (t0 and rate in the header), else irregular
+ * samples. The batcher closes its batches through it and a crash rebuild uses it on the parts, so both encode alike.
+ */
+export function batchFrameInput(stream: string, seq: number, header: OpenBatchHeader, times: ArrayLike<number> | undefined, values: ArrayLike<number>[]): FrameInput {
+  const common = { stream, seq, header: header.header, untrusted: header.untrusted, channels: header.channels, values };
+  if (times === undefined) return { kind: "regular", ...common, t0: header.t0!, rateHz: header.rateHz!, ...(header.gapBefore ? { gapBefore: header.gapBefore } : {}) };
+  return { kind: "irregular", ...common, times, ...(header.maxError !== undefined ? { maxError: header.maxError, heartbeatMs: header.heartbeatMs } : {}) };
 }
