@@ -490,7 +490,9 @@ class SqliteFrameStore implements FrameStore {
     let queuedBytes = this.queuedBytes;
     let queuedFrames = this.queuedFrames;
     let maxId = this.maxId;
-    const txPartIds = this.openParts.length || this.partIds.size ? new Map(this.partIds) : this.partIds;
+    // Part rows this transaction adds and batches it closes: applied to partIds only once it has committed.
+    const addedPartIds = new Map<string, number[]>();
+    const closedBatches: string[] = [];
     const insert = this.stmt(
       "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     );
@@ -521,14 +523,17 @@ class SqliteFrameStore implements FrameStore {
       for (const p of this.openParts) {
         const id = Number(addPart.run(p.stream, p.seq, p.part, p.priority, p.samples, p.bytes).lastInsertRowid);
         const k = batchKey(p.stream, p.seq);
-        txPartIds.set(k, [...(txPartIds.get(k) ?? []), id]);
+        const ids = addedPartIds.get(k);
+        if (ids) ids.push(id);
+        else addedPartIds.set(k, [id]);
       }
       // A batch's parts go with its closed frame.
       const dropPart = this.stmt("DELETE FROM open_parts WHERE id = ?");
       for (const p of this.pending) {
         const k = batchKey(p.frame.stream, p.frame.seq);
-        for (const id of txPartIds.get(k) ?? []) dropPart.run(id);
-        txPartIds.delete(k);
+        for (const id of this.partIds.get(k) ?? []) dropPart.run(id);
+        for (const id of addedPartIds.get(k) ?? []) dropPart.run(id);
+        closedBatches.push(k);
       }
       for (const p of this.pending) {
         const need = frameSize(p.frame);
@@ -557,7 +562,12 @@ class SqliteFrameStore implements FrameStore {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    this.partIds = txPartIds;
+    for (const [k, ids] of addedPartIds) {
+      const known = this.partIds.get(k);
+      if (known) known.push(...ids);
+      else this.partIds.set(k, ids);
+    }
+    for (const k of closedBatches) this.partIds.delete(k);
     this.openParts = [];
     this.pendingAcks.clear();
     this.dirtySeqs.clear();
