@@ -239,7 +239,8 @@ export class MqttUplink extends EventEmitter {
   private pumpOnce(): void {
     const client = this.client;
     if (!client || !client.connected || this.stopped) return;
-    while (this.inFlight.size < this.window) {
+    // Nothing committed since the last look (the common case on a PUBACK): no query.
+    while (this.inFlight.size < this.window && this.liveCursor < this.store.lastId()) {
       const live = this.store.fetch(this.liveCursor, this.window - this.inFlight.size);
       if (!live.length) break;
       for (const f of live) {
@@ -287,7 +288,7 @@ export class MqttUplink extends EventEmitter {
         },
       };
     }
-    this.store.pin(f.id);
+    this.store.pin(f);
     this.inFlight.add(f.id);
     this.st.published++;
     if (historical) this.st.replayed++;

@@ -31,7 +31,7 @@ describe("frame store", () => {
     const got = a.fetch(0, 10);
     expect(got.map((f) => f.seq)).toEqual([f1.seq, f2.seq]);
     expect(Buffer.from(got[0].bytes)).toEqual(Buffer.from(f1.bytes));
-    a.pin(got[0].id);
+    a.pin(got[0]);
     a.ack(got[0].id);
     a.close();
 
@@ -146,7 +146,7 @@ describe("frame store", () => {
     s.put(frame(s, "t", { untrusted: true }));
     s.commit();
     const [first] = s.fetch(0, 1);
-    s.pin(first.id);
+    s.pin(first);
     s.put(frame(s, "t", { untrusted: true }));
     s.put(frame(s, "t"));
     const n = s.restampUntrusted((bytes) => new Uint8Array([9, ...bytes.slice(0, 3)]));
