@@ -3,7 +3,7 @@
 import mqtt from "mqtt";
 import { TemperatureSim, VIB_RATE, VibrationSim, tempStreams, vibStream } from "./sensors.js";
 
-const { brokerUrl, seconds, warmupS } = JSON.parse(process.argv[2]) as { brokerUrl: string; seconds: number; warmupS: number };
+const { brokerUrl, seconds, warmupS, readMs } = JSON.parse(process.argv[2]) as { brokerUrl: string; seconds: number; warmupS: number; readMs: number };
 const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5, clientId: "baseline" });
 const vib = new VibrationSim();
 const temp = new TemperatureSim();
@@ -23,21 +23,21 @@ async function run(secs: number): Promise<void> {
   const end = dataT + secs * 1000;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      while (dataT + 100 <= Date.now()) {
-        const b = vib.block(dataT, VIB_RATE / 10);
+      while (dataT + readMs <= Date.now()) {
+        const b = vib.block(dataT, (VIB_RATE * readMs) / 1000);
         for (let i = 0; i < b.channels[0].length; i++) {
           pub(`baseline/${vibStream.name}`, { t: dataT + (i * 1000) / VIB_RATE, x: b.channels[0][i] * 0.0039, y: b.channels[1][i] * 0.0039, z: b.channels[2][i] * 0.0039 });
         }
-        if (Math.floor(dataT / 1000) !== Math.floor((dataT + 100) / 1000)) {
+        if (Math.floor(dataT / 1000) !== Math.floor((dataT + readMs) / 1000)) {
           for (const r of temp.readings(dataT)) pub(`baseline/${r.stream}`, { t: r.t, value: r.values[0] * 0.01, unit: "degC" });
         }
-        dataT += 100;
+        dataT += readMs;
       }
       if (Date.now() >= end) {
         clearInterval(timer);
         resolve();
       }
-    }, 100);
+    }, readMs);
   });
   if (acked < sent) await new Promise<void>((r) => (onAcked = r));
 }

@@ -1,8 +1,8 @@
-// The control of the CPU figures: a node process that only wakes every 100 ms, as both measured sides do, and does
+// The control of the CPU figures: a node process that only wakes once per sensor read, as both measured sides do, and does
 // nothing else. On a virtual machine a wakeup can cost milliseconds of accounted CPU (the guest charges the woken
 // task while its vCPU is brought back), so a mostly idle agent pays a floor that has nothing to do with its work.
 // Runs beside the agent's live phase, with the agent's flags, and reports its own CPU over the same seconds.
-const { seconds, warmupS } = JSON.parse(process.argv[2]) as { seconds: number; warmupS: number };
+const { seconds, warmupS, tickMs } = JSON.parse(process.argv[2]) as { seconds: number; warmupS: number; tickMs: number };
 let c0: NodeJS.CpuUsage | undefined;
 let w0 = 0;
 const started = Date.now();
@@ -18,4 +18,4 @@ const timer = setInterval(() => {
     const wakeups = process.resourceUsage().voluntaryContextSwitches - w0;
     process.stdout.write(JSON.stringify({ cpuS: (c.user + c.system) / 1e6, wakeups, seconds }) + "\n");
   }
-}, 100);
+}, tickMs);

@@ -38,6 +38,18 @@ const RING_DECAY_S = 0.0015;
  * sample) must not be counted as the agent's CPU. Ten seconds are long enough for the analytics' 1 s windows.
  */
 const TABLE_S = 10;
+/** The accelerometer's noise: uniform, +-3 counts (about 1.7 counts RMS, below the ADXL345's datasheet figure at 3,200 Hz). */
+const NOISE_HALF_WIDTH = 3;
+
+/** Entropy in bits of round(x + U), U uniform on [-h, h]: each integer k takes the share of the interval nearest it. */
+export function roundedUniformEntropy(x: number, h: number): number {
+  let bits = 0;
+  for (let k = Math.round(x - h); k <= Math.round(x + h); k++) {
+    const p = Math.max(0, Math.min(k + 0.5, x + h) - Math.max(k - 0.5, x - h)) / (2 * h);
+    if (p > 0) bits -= p * Math.log2(p);
+  }
+  return bits;
+}
 
 export class VibrationSim {
   private static table: Int32Array[] | undefined;
@@ -48,7 +60,8 @@ export class VibrationSim {
     const len = VIB_RATE * TABLE_S;
     const ch = [new Int32Array(len), new Int32Array(len), new Int32Array(len)];
     const rand = rng(1);
-    const noise = (): number => (rand() - 0.5) * 6;
+    const noise = (): number => (rand() - 0.5) * 2 * NOISE_HALF_WIDTH;
+    let noiseBits = 0;
     const shaft = (2 * Math.PI * SHAFT_RPM) / 60;
     let lastImpact = -Infinity;
     let nextImpact = 0;
@@ -62,11 +75,25 @@ export class VibrationSim {
       const since = t - lastImpact;
       const ring = Math.exp(-since / RING_DECAY_S) * Math.sin(2 * Math.PI * RESONANCE_HZ * since);
       // Running-speed tone of slight unbalance (about 2 mm/s RMS: ISO 10816-3 zone B for a group 2 machine).
-      ch[0][i] = Math.round(14 * Math.sin(shaft * t) + 30 * ring + noise());
-      ch[1][i] = Math.round(9 * Math.cos(shaft * t) + 18 * ring + noise());
-      ch[2][i] = Math.round(256 + 4 * Math.sin(shaft * t) + 8 * ring + noise());
+      const clean = [14 * Math.sin(shaft * t) + 30 * ring, 9 * Math.cos(shaft * t) + 18 * ring, 256 + 4 * Math.sin(shaft * t) + 8 * ring];
+      for (let c = 0; c < 3; c++) {
+        ch[c][i] = Math.round(clean[c] + noise());
+        noiseBits += roundedUniformEntropy(clean[c], NOISE_HALF_WIDTH);
+      }
     }
+    VibrationSim.noiseBitsPerSample = noiseBits / len;
     return (VibrationSim.table = ch);
+  }
+
+  private static noiseBitsPerSample = 0;
+  /**
+   * The information the sensor noise alone adds, in bits per three-axis sample: the entropy of each rounded count
+   * given the exact noise-free signal, averaged over the table. No lossless coder can go below it, even one that knew
+   * the motor's signal exactly; the bench compares it with the wire bytes per sample.
+   */
+  static noiseFloorBits(): number {
+    VibrationSim.signal();
+    return VibrationSim.noiseBitsPerSample;
   }
 
   /** The next `count` samples as a block starting at t0 (a fresh copy, as a driver's read would hand over). */
