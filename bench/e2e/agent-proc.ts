@@ -190,7 +190,7 @@ async function live(seconds: number): Promise<object> {
   dataT = Date.now();
   await new Promise<void>((resolve) => {
     const end = Date.now() + seconds * 1000;
-    // One wakeup per sensor read, like the baseline: both sides read the same blocks at the same pace.
+    // One wakeup per sensor read (readMs: once a second by default; the baseline reads at its own pace, run.ts).
     const timer = setInterval(() => {
       while (dataT + readMs <= Date.now()) step();
       if (dataT - lastTick >= FLUSH_MS) {

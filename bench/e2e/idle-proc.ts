@@ -1,4 +1,4 @@
-// The control of the CPU figures: a node process that only wakes once per sensor read, as both measured sides do, and does
+// The control of the CPU figures: a node process that only wakes at the agent's sensor-read pace (`tickMs`) and does
 // nothing else. On a virtual machine a wakeup can cost milliseconds of accounted CPU (the guest charges the woken
 // task while its vCPU is brought back), so a mostly idle agent pays a floor that has nothing to do with its work.
 // Runs beside the agent's live phase, with the agent's flags, and reports its own CPU over the same seconds.

@@ -37,6 +37,13 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 10);
  */
 const AGENT_READ_MS = Number(process.env.BENCH_AGENT_READ_MS ?? 1000);
 const BASELINE_READ_MS = Number(process.env.BENCH_BASELINE_READ_MS ?? 100);
+// Both sides step whole reads through whole seconds of data (the temperatures and the grouped commit are per second).
+for (const [name, ms] of [["BENCH_AGENT_READ_MS", AGENT_READ_MS], ["BENCH_BASELINE_READ_MS", BASELINE_READ_MS]] as const) {
+  if (!(Number.isInteger(ms) && ms > 0 && 1000 % ms === 0 && ((VIB_RATE * ms) / 1000) % 1 === 0)) {
+    console.error(`bench:e2e: ${name}=${ms}: must divide 1000 ms into whole reads of the ${VIB_RATE} Hz accelerometer (e.g. 100, 250, 1000)`);
+    process.exit(2);
+  }
+}
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
 // Both sides run as plain node on an esbuild bundle, so neither pays for (or carries the memory of) an

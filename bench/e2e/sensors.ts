@@ -56,12 +56,15 @@ export class VibrationSim {
   private n = 0;
 
   private static signal(): Int32Array[] {
-    if (VibrationSim.table) return VibrationSim.table;
+    return (VibrationSim.table ??= VibrationSim.synthesise());
+  }
+
+  /** Computes the table; `onCount` sees each channel's noise-free value as its noisy count is drawn. */
+  private static synthesise(onCount?: (clean: number) => void): Int32Array[] {
     const len = VIB_RATE * TABLE_S;
     const ch = [new Int32Array(len), new Int32Array(len), new Int32Array(len)];
     const rand = rng(1);
     const noise = (): number => (rand() - 0.5) * 2 * NOISE_HALF_WIDTH;
-    let noiseBits = 0;
     const shaft = (2 * Math.PI * SHAFT_RPM) / 60;
     let lastImpact = -Infinity;
     let nextImpact = 0;
@@ -78,22 +81,22 @@ export class VibrationSim {
       const clean = [14 * Math.sin(shaft * t) + 30 * ring, 9 * Math.cos(shaft * t) + 18 * ring, 256 + 4 * Math.sin(shaft * t) + 8 * ring];
       for (let c = 0; c < 3; c++) {
         ch[c][i] = Math.round(clean[c] + noise());
-        noiseBits += roundedUniformEntropy(clean[c], NOISE_HALF_WIDTH);
+        onCount?.(clean[c]);
       }
     }
-    VibrationSim.noiseBitsPerSample = noiseBits / len;
-    return (VibrationSim.table = ch);
+    return ch;
   }
 
-  private static noiseBitsPerSample = 0;
   /**
    * The information the sensor noise alone adds, in bits per three-axis sample: the entropy of each rounded count
    * given the exact noise-free signal, averaged over the table. No lossless coder can go below it, even one that knew
-   * the motor's signal exactly; the bench compares it with the wire bytes per sample.
+   * the motor's signal exactly; the bench compares it with the wire bytes per sample. Computed on a second synthesis
+   * of the same table, so the processes that only play the table back never pay for it.
    */
   static noiseFloorBits(): number {
-    VibrationSim.signal();
-    return VibrationSim.noiseBitsPerSample;
+    let bits = 0;
+    const table = VibrationSim.synthesise((clean) => (bits += roundedUniformEntropy(clean, NOISE_HALF_WIDTH)));
+    return bits / table[0].length;
   }
 
   /** The next `count` samples as a block starting at t0 (a fresh copy, as a driver's read would hand over). */
