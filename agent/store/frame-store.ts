@@ -11,6 +11,8 @@ import { SeqReservation } from "./seq-reservation.js";
 import { isCorruption, isDiskFull, quarantineDatabase } from "./quarantine.js";
 import { gapFrame, mergeGap, type DropReason, type GapRange } from "./gap-record.js";
 import { WriteMeter } from "./write-meter.js";
+import { RecentFrames } from "./recent-frames.js";
+import { batchKey, decodeOpenBundle, encodeOpenBundle, replayOpenBundles, type BatchRef, type OpenBundle } from "./open-bundle.js";
 
 export interface FrameStoreOptions {
   path: string;
@@ -115,10 +117,6 @@ export function openFrameStore(opts: FrameStoreOptions): FrameStore {
   return new SqliteFrameStore(opts);
 }
 
-function batchKey(stream: string, seq: number): string {
-  return `${seq} ${stream}`;
-}
-
 function frameSize(f: Frame): number {
   return f.bytes.byteLength + ROW_OVERHEAD_BYTES;
 }
@@ -133,8 +131,18 @@ class SqliteFrameStore implements FrameStore {
   private readonly dirtySeqs = new Set<string>();
   private pending: Pending[] = [];
   private openParts: OpenPart[] = [];
-  /** Row ids of the committed parts of each open batch ("seq stream"), deleted with its closed frame. */
-  private partIds = new Map<string, number[]>();
+  /** Each open batch ("seq stream") with a committed part: the open_bundles row holding its first part. */
+  private openFirst = new Map<string, number>();
+  /** open_bundles rows below this id are known deleted. */
+  private bundlesFrom = 0;
+  /**
+   * The last commits' frames, for the uplink's live reads. Small: the live path needs the few frames of each second
+   * (the once-a-minute burst of 100 temperature frames partly falls back to a query), and during an outage nothing
+   * reads them while they take memory.
+   */
+  private readonly recent = new RecentFrames(64, 128 * 1024, 1);
+  /** Batches whose closed frame was dropped before it could be stored (a full medium). */
+  private closedUnstored: BatchRef[] = [];
   private pendingBytes = 0;
   private readonly pendingAcks = new Map<number, number>();
   private readonly pinned = new Map<number, number>();
@@ -227,6 +235,7 @@ class SqliteFrameStore implements FrameStore {
   }
 
   private fetchRows(afterId: number, limit: number, uptoId: number): StoredFrame[] {
+    if (this.recent.covers(afterId)) return this.recent.read(afterId, uptoId, limit, (id) => this.pendingAcks.has(id) || this.pinned.has(id));
     const out: StoredFrame[] = [];
     let cursor = afterId;
     while (out.length < limit) {
@@ -277,6 +286,7 @@ class SqliteFrameStore implements FrameStore {
     }
     const rows = this.stmt("SELECT * FROM frames WHERE untrusted = 1").all() as FrameRow[];
     const update = this.stmt("UPDATE frames SET bytes = ?, untrusted = 0 WHERE id = ?");
+    const rewritten: [number, Uint8Array][] = [];
     this.db.transaction(() => {
       for (const r of rows) {
         if (this.pinned.has(r.id) || this.pendingAcks.has(r.id)) continue;
@@ -284,10 +294,12 @@ class SqliteFrameStore implements FrameStore {
         const b = fn(f.bytes, f);
         if (!b) continue;
         update.run(b, r.id);
+        rewritten.push([r.id, b]);
         this.queuedBytes += b.byteLength - f.bytes.byteLength;
         n++;
       }
     })();
+    for (const [id, b] of rewritten) this.recent.replace(id, b);
     return n;
   }
 
@@ -385,7 +397,9 @@ class SqliteFrameStore implements FrameStore {
   }
 
   private loadState(): void {
-    this.partIds = new Map();
+    this.openFirst = new Map();
+    this.bundlesFrom = 0;
+    this.closedUnstored = [];
     this.recoverOpenBatches();
     const q = this.stmt("SELECT COUNT(*) AS n, COALESCE(SUM(length(bytes)), 0) AS b, COALESCE(MAX(id), 0) AS m FROM frames").get() as {
       n: number;
@@ -398,6 +412,7 @@ class SqliteFrameStore implements FrameStore {
       // A replacement database continues the id sequence, so acks for frames of the old file cannot hit new ones.
       this.stmt("INSERT INTO sqlite_sequence (name, seq) VALUES ('frames', ?)").run(this.maxId);
     } else this.maxId = q.m;
+    this.recent.reset(this.maxId + 1);
     for (const r of this.stmt("SELECT stream, next FROM seqs").all() as { stream: string; next: number }[]) {
       this.next.set(r.stream, Math.max(r.next, this.next.get(r.stream) ?? 0));
     }
@@ -428,15 +443,18 @@ class SqliteFrameStore implements FrameStore {
       t_last: number;
       bytes: Uint8Array;
     }[];
-    const parts = this.stmt("SELECT stream, seq, priority, bytes FROM open_parts ORDER BY stream, seq, part").all() as { stream: string; seq: number; priority: number; bytes: Uint8Array }[];
-    if (!legacy.length && !parts.length) return;
-    const batches = new Map<string, { stream: string; seq: number; priority: number; parts: Uint8Array[] }>();
-    for (const p of parts) {
-      const k = batchKey(p.stream, p.seq);
-      let b = batches.get(k);
-      if (!b) batches.set(k, (b = { stream: p.stream, seq: p.seq, priority: p.priority, parts: [] }));
-      b.parts.push(p.bytes);
+    // Rows of earlier versions first: a database holds one kind or the other, never both for one batch.
+    const parts = this.stmt("SELECT stream, seq, part, priority, samples, bytes FROM open_parts ORDER BY stream, seq, part").all() as OpenBundle["parts"];
+    const bundles: OpenBundle[] = parts.length ? [{ parts, closed: [] }] : [];
+    for (const r of this.stmt("SELECT id, bytes FROM open_bundles ORDER BY id").all() as { id: number; bytes: Uint8Array }[]) {
+      try {
+        bundles.push(decodeOpenBundle(r.bytes));
+      } catch (e) {
+        this.log.error({ row: r.id, err: String(e) }, "an open-batch checkpoint row is unreadable; the samples only it held are lost");
+      }
     }
+    if (!legacy.length && !bundles.length) return;
+    const batches = replayOpenBundles(bundles);
     let frames = 0;
     let samples = 0;
     this.db.transaction(() => {
@@ -453,6 +471,7 @@ class SqliteFrameStore implements FrameStore {
       }
       this.stmt("DELETE FROM open_frames").run();
       this.stmt("DELETE FROM open_parts").run();
+      this.stmt("DELETE FROM open_bundles").run();
     })();
     frames += legacy.length;
     samples += legacy.reduce((n, r) => n + r.samples, 0);
@@ -490,9 +509,9 @@ class SqliteFrameStore implements FrameStore {
     let queuedBytes = this.queuedBytes;
     let queuedFrames = this.queuedFrames;
     let maxId = this.maxId;
-    // Part rows this transaction adds and batches it closes: applied to partIds only once it has committed.
-    const addedPartIds = new Map<string, number[]>();
-    const closedBatches: string[] = [];
+    // The open batches with a committed part once this transaction has committed (applied only then).
+    let openFirst = this.openFirst;
+    let bundlesFrom = this.bundlesFrom;
     const insert = this.stmt(
       "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     );
@@ -502,9 +521,13 @@ class SqliteFrameStore implements FrameStore {
       d.samples += f.samples;
       mergeGap(txGaps, { stream: f.stream, reason, samples: f.samples, tFirst: f.tFirst, tLast: f.tLast });
     };
+    // What the recent-frames cache learns once the transaction has committed.
+    const inserted: StoredFrame[] = [];
+    const evicted: number[] = [];
     const insertFrame = (f: Frame, createdMs: number): void => {
       const r = insert.run(f.stream, f.seq, f.priority, f.urgent ? 1 : 0, f.untrusted ? 1 : 0, f.codec, f.samples, f.tFirst, f.tLast, createdMs, f.bytes);
       maxId = Number(r.lastInsertRowid);
+      inserted.push({ ...f, id: maxId, createdMs });
       queuedBytes += frameSize(f);
       queuedFrames++;
     };
@@ -519,26 +542,11 @@ class SqliteFrameStore implements FrameStore {
     this.db.transaction(() => {
       const del = this.stmt("DELETE FROM frames WHERE id = ?");
       for (const id of this.pendingAcks.keys()) del.run(id);
-      const addPart = this.stmt("INSERT INTO open_parts (stream, seq, part, priority, samples, bytes) VALUES (?,?,?,?,?,?)");
-      for (const p of this.openParts) {
-        const id = Number(addPart.run(p.stream, p.seq, p.part, p.priority, p.samples, p.bytes).lastInsertRowid);
-        const k = batchKey(p.stream, p.seq);
-        const ids = addedPartIds.get(k);
-        if (ids) ids.push(id);
-        else addedPartIds.set(k, [id]);
-      }
-      // A batch's parts go with its closed frame.
-      const dropPart = this.stmt("DELETE FROM open_parts WHERE id = ?");
-      for (const p of this.pending) {
-        const k = batchKey(p.frame.stream, p.frame.seq);
-        for (const id of this.partIds.get(k) ?? []) dropPart.run(id);
-        for (const id of addedPartIds.get(k) ?? []) dropPart.run(id);
-        closedBatches.push(k);
-      }
+      ({ openFirst, bundlesFrom } = this.writeOpenBundle());
       for (const p of this.pending) {
         const need = frameSize(p.frame);
         if (queuedBytes + need > this.opts.maxBytes) {
-          const freed = this.evict(p.frame.priority, queuedBytes + need - this.opts.maxBytes, (r) => drop(r, "overflow"));
+          const freed = this.evict(p.frame.priority, queuedBytes + need - this.opts.maxBytes, (r) => drop(r, "overflow"), evicted);
           queuedBytes -= freed.bytes;
           queuedFrames -= freed.frames;
         }
@@ -562,12 +570,14 @@ class SqliteFrameStore implements FrameStore {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    for (const [k, ids] of addedPartIds) {
-      const known = this.partIds.get(k);
-      if (known) known.push(...ids);
-      else this.partIds.set(k, ids);
-    }
-    for (const k of closedBatches) this.partIds.delete(k);
+    this.openFirst = openFirst;
+    this.bundlesFrom = bundlesFrom;
+    this.closedUnstored = [];
+    this.recent.forget(this.pendingAcks.keys());
+    this.recent.forget(evicted);
+    // A frame can be inserted and evicted by the same transaction (a more important one needed its room).
+    const gone = new Set(evicted);
+    this.recent.add(gone.size ? inserted.filter((f) => !gone.has(f.id)) : inserted);
     this.openParts = [];
     this.pendingAcks.clear();
     this.dirtySeqs.clear();
@@ -576,6 +586,35 @@ class SqliteFrameStore implements FrameStore {
     this.queuedFrames = queuedFrames;
     this.maxId = maxId;
     if (this.now() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
+  }
+
+  /**
+   * Inside the commit's transaction: one open_bundles row with the parts it adds and the checkpointed batches its
+   * frames close, and the deletion of the rows no open batch needs any more. Returns the state to keep once it has
+   * committed.
+   */
+  private writeOpenBundle(): { openFirst: Map<string, number>; bundlesFrom: number } {
+    const closed: BatchRef[] = [];
+    const partKeys = new Set<string>();
+    for (const p of this.openParts) partKeys.add(batchKey(p.stream, p.seq));
+    const closes = (f: BatchRef): void => {
+      const k = batchKey(f.stream, f.seq);
+      if (this.openFirst.has(k) || partKeys.has(k)) closed.push({ stream: f.stream, seq: f.seq });
+    };
+    for (const p of this.pending) closes(p.frame);
+    this.closedUnstored.forEach(closes);
+    if (!this.openParts.length && !closed.length) return { openFirst: this.openFirst, bundlesFrom: this.bundlesFrom };
+    const bytes = encodeOpenBundle({ parts: this.openParts, closed });
+    const id = Number(this.stmt("INSERT INTO open_bundles (bytes) VALUES (?)").run(bytes).lastInsertRowid);
+    const openFirst = new Map(this.openFirst);
+    for (const k of partKeys) if (!openFirst.has(k)) openFirst.set(k, id);
+    for (const c of closed) openFirst.delete(batchKey(c.stream, c.seq));
+    // Every row below the first part of the oldest open batch holds only parts of closed batches.
+    let keepFrom = id + 1;
+    for (const first of openFirst.values()) keepFrom = Math.min(keepFrom, first);
+    if (keepFrom <= this.bundlesFrom) return { openFirst, bundlesFrom: this.bundlesFrom };
+    this.stmt("DELETE FROM open_bundles WHERE id < ?").run(keepFrom);
+    return { openFirst, bundlesFrom: keepFrom };
   }
 
   private synchronous: string | undefined;
@@ -590,7 +629,7 @@ class SqliteFrameStore implements FrameStore {
    * Deletes committed frames no more important than `priority` (waveforms first, then the oldest periodic data,
    * ...), skipping frames in flight, until `bytes` are freed. Runs inside the caller's transaction.
    */
-  private evict(priority: PriorityLevel | number, bytes: number, onDrop: (r: { stream: string; samples: number; tFirst: number; tLast: number }) => void): { bytes: number; frames: number } {
+  private evict(priority: PriorityLevel | number, bytes: number, onDrop: (r: { stream: string; samples: number; tFirst: number; tLast: number }) => void, deleted: number[]): { bytes: number; frames: number } {
     let freed = 0;
     let frames = 0;
     let after = { p: Number.MAX_SAFE_INTEGER, id: 0 };
@@ -605,6 +644,7 @@ class SqliteFrameStore implements FrameStore {
         after = { p: r.priority, id: r.id };
         if (this.pinned.has(r.id) || this.pendingAcks.has(r.id)) continue;
         del.run(r.id);
+        deleted.push(r.id);
         freed += r.n + ROW_OVERHEAD_BYTES;
         frames++;
         onDrop({ stream: r.stream, samples: r.samples, tFirst: r.t_first, tLast: r.t_last });
@@ -632,10 +672,11 @@ class SqliteFrameStore implements FrameStore {
       dropped.samples += r.samples;
       mergeGap(gaps, { ...r, reason: "disk-full" });
     };
+    const evicted: number[] = [];
     try {
       this.db.transaction(() => {
-        let freed = this.evict(top + 1, want, onDrop);
-        if (freed.bytes === 0 && !this.pending.some((p) => p.frame.priority > top)) freed = this.evict(top, this.pendingBytes, onDrop);
+        let freed = this.evict(top + 1, want, onDrop, evicted);
+        if (freed.bytes === 0 && !this.pending.some((p) => p.frame.priority > top)) freed = this.evict(top, this.pendingBytes, onDrop, evicted);
         this.queuedBytes -= freed.bytes;
         this.queuedFrames -= freed.frames;
       })();
@@ -643,6 +684,7 @@ class SqliteFrameStore implements FrameStore {
       this.rl.error("store.full.evict", "could not free room on a full medium", { err: String(e) });
       return this.boundPending();
     }
+    this.recent.forget(evicted);
     this.gaps = gaps;
     const d = this.drops.get("disk-full")!;
     d.frames += dropped.frames;
@@ -659,6 +701,8 @@ class SqliteFrameStore implements FrameStore {
   }
 
   private dropPending(p: Pending): void {
+    // Its batch is closed all the same: its checkpointed parts must not come back as a frame after a crash.
+    this.closedUnstored.push({ stream: p.frame.stream, seq: p.frame.seq });
     this.pendingBytes -= frameSize(p.frame);
     const d = this.drops.get("disk-full")!;
     d.frames++;

@@ -18,9 +18,15 @@ CREATE TABLE IF NOT EXISTS frames (
 CREATE INDEX IF NOT EXISTS frames_evict ON frames (priority DESC, id);
 CREATE TABLE IF NOT EXISTS seqs (stream TEXT PRIMARY KEY, next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS drops (reason TEXT PRIMARY KEY, frames INTEGER NOT NULL, samples INTEGER NOT NULL);
--- The batches still being filled, as raw parts appended with each grouped commit (agent/codec/open-batch.ts);
--- deleted (by id) with the batch's closed frame, rebuilt into that frame after a crash. No index: appends in id
--- order touch only the last page, where an index on (stream, seq) would rewrite a page per stream every commit.
+-- The batches still being filled: one row per grouped commit holding the raw parts it adds and the batches it
+-- closes (agent/store/open-bundle.ts), deleted once every batch with a part in it has closed; replayed in id order
+-- and rebuilt into the frames those batches would have closed as after a crash.
+CREATE TABLE IF NOT EXISTS open_bundles (
+  id INTEGER PRIMARY KEY,
+  bytes BLOB NOT NULL
+);
+-- Written by earlier versions (one row per open batch per commit, deleted with the batch's closed frame); read only
+-- to recover what such a version left.
 CREATE TABLE IF NOT EXISTS open_parts (
   id INTEGER PRIMARY KEY,
   stream TEXT NOT NULL,

@@ -1,11 +1,15 @@
 // Batches still being filled are checkpointed with each grouped commit: a crash loses at most one flush interval.
 import { afterEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import fc from "fast-check";
 import { join } from "node:path";
 import { Priority, type StreamInfo } from "../../agent/model.js";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
 import { decodeFrame } from "../../agent/codec/index.js";
+import { encodeOpenPart } from "../../agent/codec/open-batch.js";
 import { codecOptions } from "../../config/schema/codec.js";
 import { openTestStore, tempDir } from "./helpers.js";
+import { GAP_CODEC } from "../../agent/store/gap-record.js";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -110,5 +114,114 @@ describe("open batch checkpoints", () => {
     expect(c.frames).toHaveLength(1);
     expect(Array.from(decodeFrame(c.frames[0].bytes).channels[0].counts)).toEqual([1, 2]);
     expect(batcher.flush(T0 + 10_000, true)).toEqual([]);
+  });
+});
+
+describe("open batch checkpoint rows", () => {
+  const streams: StreamInfo[] = ["a/t", "b/t", "c/t"].map((name) => ({ ...stream, name }));
+
+  it("a commit writes one row for all its streams, and rows go once every batch with a part in them has closed", () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const path = join(t.dir, "store.db");
+    const a = openTestStore(path);
+    cleanups.unshift(() => a.close());
+    const reader = new Database(path, { readonly: true });
+    cleanups.unshift(() => reader.close());
+    const rows = (): number => (reader.prepare("SELECT COUNT(*) AS n FROM open_bundles").get() as { n: number }).n;
+    // Batches of 3, 4 and 5 samples, one sample per stream per commit: they close at different commits.
+    const batchers = streams.map((s, i) => new StreamBatcher(s, codecOptions.parse({ batch: 3 + i }), () => a.nextSeq(s.name)));
+    const counts: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      batchers.forEach((b, i) => b.add({ kind: "sample", stream: streams[i].name, t: T0 + k * 1000, values: [k] }).forEach((f) => a.put(f)));
+      a.checkpointOpen(batchers.flatMap((b) => b.checkpoint(1000).parts));
+      a.commit();
+      counts.push(rows());
+    }
+    // Each commit adds a row. Commits 3 and 4 close a's and b's first batches, but c's still has parts in row 1;
+    // commit 5 closes it and frees rows 1-3 (the oldest batch still open, a's second, began in row 4); commit 6
+    // closes that one and frees row 4.
+    expect(counts).toEqual([1, 2, 3, 4, 2, 2]);
+  });
+
+  it("after a crash at any commit, every committed sample comes back exactly once (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ stream: fc.nat({ max: streams.length - 1 }), n: fc.integer({ min: 1, max: 4 }), commit: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.integer({ min: 2, max: 6 }), { minLength: streams.length, maxLength: streams.length }),
+        (steps, sizes) => {
+          const t = tempDir();
+          try {
+            const path = join(t.dir, "store.db");
+            const a = openTestStore(path);
+            const batchers = streams.map((s, i) => new StreamBatcher(s, codecOptions.parse({ batch: sizes[i] }), () => a.nextSeq(s.name)));
+            const added = streams.map(() => [] as number[]);
+            let committed = streams.map(() => 0);
+            let v = 0;
+            for (const [k, step] of [...steps, { stream: 0, n: 0, commit: true }].entries()) {
+              for (let i = 0; i < step.n; i++) {
+                added[step.stream].push(++v);
+                batchers[step.stream].add({ kind: "sample", stream: streams[step.stream].name, t: T0 + v * 1000, values: [v] }).forEach((f) => a.put(f));
+              }
+              if (!step.commit && k < steps.length) continue;
+              a.checkpointOpen(batchers.flatMap((b) => b.checkpoint(1000).parts));
+              a.commit();
+              committed = added.map((x) => x.length);
+            }
+            // The process dies here; a new one opens the same files.
+            const b = openTestStore(path);
+            const frames = b.fetch(0, 10_000).map((f) => decodeFrame(f.bytes));
+            b.close();
+            streams.forEach((s, i) => {
+              const mine = frames.filter((d) => d.stream === s.name).sort((x, y) => x.seq - y.seq);
+              expect(new Set(mine.map((d) => d.seq)).size).toBe(mine.length);
+              expect(mine.flatMap((d) => Array.from(d.channels[0].counts))).toEqual(added[i].slice(0, committed[i]));
+            });
+          } finally {
+            t.cleanup();
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("a batch whose closed frame a full medium dropped does not come back from its parts after a crash", () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const path = join(t.dir, "store.db");
+    const a = openTestStore(path);
+    const batcher = new StreamBatcher(stream, codecOptions.parse({ batch: 3 }), () => a.nextSeq(stream.name));
+    for (const v of [1, 2]) batcher.add({ kind: "sample", stream: stream.name, t: T0 + v * 1000, values: [v] });
+    a.checkpointOpen(batcher.checkpoint(1000).parts);
+    a.commit();
+    a.setMaxPageCount(1); // no room to grow: the next commit fails as on a full card
+    const [closed] = batcher.add({ kind: "sample", stream: stream.name, t: T0 + 3000, values: [3] });
+    a.put(closed);
+    a.put({ stream: "room/door", seq: a.nextSeq("room/door"), priority: Priority.event, bytes: new Uint8Array(20_000), codec: "test", samples: 1, tFirst: T0, tLast: T0, untrusted: false, urgent: true });
+    expect(a.stats().drops["disk-full"].samples).toBe(3); // the temperature frame went so the event could stay
+    a.setMaxPageCount(undefined);
+    a.commit();
+    // The process dies here.
+    const b = openTestStore(path);
+    cleanups.unshift(() => b.close());
+    const frames = b.fetch(0, 100).filter((f) => f.stream === stream.name && f.codec !== GAP_CODEC);
+    expect(frames).toEqual([]);
+  });
+
+  it("checkpoints written by the previous version (one row per part) are still recovered", () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const path = join(t.dir, "store.db");
+    openTestStore(path).close();
+    const parts = [encodeOpenPart({ channels: stream.channels, untrusted: false }, [T0, T0 + 1000], [[5, 6]], 0, 2), encodeOpenPart(undefined, [T0, T0 + 1000, T0 + 2000], [[5, 6, 7]], 2, 3)];
+    const db = new Database(path);
+    parts.forEach((bytes, part) => db.prepare("INSERT INTO open_parts (stream, seq, part, priority, samples, bytes) VALUES (?, 41, ?, ?, 1, ?)").run(stream.name, part, stream.priority, bytes));
+    db.close();
+    const b = openTestStore(path);
+    cleanups.unshift(() => b.close());
+    const [f] = b.fetch(0, 10);
+    const d = decodeFrame(f.bytes);
+    expect([d.seq, Array.from(d.channels[0].counts)]).toEqual([41, [5, 6, 7]]);
   });
 });
