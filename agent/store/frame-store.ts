@@ -609,8 +609,9 @@ class SqliteFrameStore implements FrameStore {
     const openFirst = new Map(this.openFirst);
     for (const k of partKeys) if (!openFirst.has(k)) openFirst.set(k, id);
     for (const c of closed) openFirst.delete(batchKey(c.stream, c.seq));
-    // Every row below the first part of the oldest open batch holds only parts of closed batches.
-    let keepFrom = id + 1;
+    // Every row below the first part of the oldest open batch holds only parts of closed batches. The newest row
+    // stays even when every batch has closed, so row ids keep growing (a rowid table numbers from its largest row).
+    let keepFrom = id;
     for (const first of openFirst.values()) keepFrom = Math.min(keepFrom, first);
     if (keepFrom <= this.bundlesFrom) return { openFirst, bundlesFrom: this.bundlesFrom };
     this.stmt("DELETE FROM open_bundles WHERE id < ?").run(keepFrom);

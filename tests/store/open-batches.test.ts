@@ -144,6 +144,27 @@ describe("open batch checkpoint rows", () => {
     expect(counts).toEqual([1, 2, 3, 4, 2, 2]);
   });
 
+  it("rows keep being deleted when every batch closes at once (row ids never start over)", () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const path = join(t.dir, "store.db");
+    const a = openTestStore(path);
+    cleanups.unshift(() => a.close());
+    const reader = new Database(path, { readonly: true });
+    cleanups.unshift(() => reader.close());
+    const rows = (): number => (reader.prepare("SELECT COUNT(*) AS n FROM open_bundles").get() as { n: number }).n;
+    // One stream, batches of two samples, a commit after each sample: every other commit closes the only open batch.
+    const batcher = new StreamBatcher(stream, codecOptions.parse({ batch: 2 }), () => a.nextSeq(stream.name));
+    const counts: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      batcher.add({ kind: "sample", stream: stream.name, t: T0 + k * 1000, values: [k] }).forEach((f) => a.put(f));
+      a.checkpointOpen(batcher.checkpoint(1000).parts);
+      a.commit();
+      counts.push(rows());
+    }
+    expect(Math.max(...counts)).toBe(1);
+  });
+
   it("after a crash at any commit, every committed sample comes back exactly once (property)", () => {
     fc.assert(
       fc.property(
