@@ -117,6 +117,14 @@ export function openFrameStore(opts: FrameStoreOptions): FrameStore {
   return new SqliteFrameStore(opts);
 }
 
+/** What one commit's open_bundles row does to the open batches: opens some (their first part is in row `id`), closes some. */
+interface BundleChange {
+  id: number;
+  opened: Set<string>;
+  closed: Set<string>;
+  bundlesFrom: number;
+}
+
 function frameSize(f: Frame): number {
   return f.bytes.byteLength + ROW_OVERHEAD_BYTES;
 }
@@ -509,9 +517,8 @@ class SqliteFrameStore implements FrameStore {
     let queuedBytes = this.queuedBytes;
     let queuedFrames = this.queuedFrames;
     let maxId = this.maxId;
-    // The open batches with a committed part once this transaction has committed (applied only then).
-    let openFirst = this.openFirst;
-    let bundlesFrom = this.bundlesFrom;
+    // How the open batches change once this transaction has committed (applied only then).
+    let bundle: BundleChange | undefined;
     const insert = this.stmt(
       "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     );
@@ -542,7 +549,7 @@ class SqliteFrameStore implements FrameStore {
     this.db.transaction(() => {
       const del = this.stmt("DELETE FROM frames WHERE id = ?");
       for (const id of this.pendingAcks.keys()) del.run(id);
-      ({ openFirst, bundlesFrom } = this.writeOpenBundle());
+      bundle = this.writeOpenBundle();
       for (const p of this.pending) {
         const need = frameSize(p.frame);
         if (queuedBytes + need > this.opts.maxBytes) {
@@ -570,8 +577,7 @@ class SqliteFrameStore implements FrameStore {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    this.openFirst = openFirst;
-    this.bundlesFrom = bundlesFrom;
+    if (bundle) this.applyOpenBundle(bundle);
     this.closedUnstored = [];
     this.recent.forget(this.pendingAcks.keys());
     this.recent.forget(evicted);
@@ -593,29 +599,38 @@ class SqliteFrameStore implements FrameStore {
    * frames close, and the deletion of the rows no open batch needs any more. Returns the state to keep once it has
    * committed.
    */
-  private writeOpenBundle(): { openFirst: Map<string, number>; bundlesFrom: number } {
+  private writeOpenBundle(): BundleChange | undefined {
     const closed: BatchRef[] = [];
-    const partKeys = new Set<string>();
-    for (const p of this.openParts) partKeys.add(batchKey(p.stream, p.seq));
+    const opened = new Set<string>();
+    for (const p of this.openParts) {
+      const k = batchKey(p.stream, p.seq);
+      if (!this.openFirst.has(k)) opened.add(k);
+    }
     const closes = (f: BatchRef): void => {
       const k = batchKey(f.stream, f.seq);
-      if (this.openFirst.has(k) || partKeys.has(k)) closed.push({ stream: f.stream, seq: f.seq });
+      if (this.openFirst.has(k) || opened.has(k)) closed.push({ stream: f.stream, seq: f.seq });
     };
     for (const p of this.pending) closes(p.frame);
     this.closedUnstored.forEach(closes);
-    if (!this.openParts.length && !closed.length) return { openFirst: this.openFirst, bundlesFrom: this.bundlesFrom };
+    if (!this.openParts.length && !closed.length) return undefined;
     const bytes = encodeOpenBundle({ parts: this.openParts, closed });
     const id = Number(this.stmt("INSERT INTO open_bundles (bytes) VALUES (?)").run(bytes).lastInsertRowid);
-    const openFirst = new Map(this.openFirst);
-    for (const k of partKeys) if (!openFirst.has(k)) openFirst.set(k, id);
-    for (const c of closed) openFirst.delete(batchKey(c.stream, c.seq));
-    // Every row below the first part of the oldest open batch holds only parts of closed batches. The newest row
-    // stays even when every batch has closed, so row ids keep growing (a rowid table numbers from its largest row).
+    const closedKeys = new Set(closed.map((c) => batchKey(c.stream, c.seq)));
+    // Every row below the first part of the oldest open batch holds only parts of closed batches. This row stays
+    // (it holds the first parts of the batches it opens), even when every batch has closed: row ids then keep
+    // growing, where a rowid table emptied by this delete would number its next rows from 1 again.
     let keepFrom = id;
-    for (const first of openFirst.values()) keepFrom = Math.min(keepFrom, first);
-    if (keepFrom <= this.bundlesFrom) return { openFirst, bundlesFrom: this.bundlesFrom };
-    this.stmt("DELETE FROM open_bundles WHERE id < ?").run(keepFrom);
-    return { openFirst, bundlesFrom: keepFrom };
+    for (const [k, first] of this.openFirst) if (first < keepFrom && !closedKeys.has(k)) keepFrom = first;
+    if (keepFrom > this.bundlesFrom) this.stmt("DELETE FROM open_bundles WHERE id < ?").run(keepFrom);
+    for (const k of closedKeys) opened.delete(k);
+    return { id, opened, closed: closedKeys, bundlesFrom: Math.max(keepFrom, this.bundlesFrom) };
+  }
+
+  /** Applies a committed bundle to the in-memory view of the open batches. */
+  private applyOpenBundle(c: BundleChange): void {
+    for (const k of c.closed) this.openFirst.delete(k);
+    for (const k of c.opened) this.openFirst.set(k, c.id);
+    this.bundlesFrom = c.bundlesFrom;
   }
 
   private synchronous: string | undefined;

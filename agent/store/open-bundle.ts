@@ -28,22 +28,14 @@ export interface OpenBundle {
 export class OpenBundleError extends Error {}
 
 export function encodeOpenBundle(bundle: OpenBundle): Uint8Array {
-  const names = new Map<string, Buffer>();
-  const name = (s: string): Buffer => {
-    let b = names.get(s);
-    if (!b) names.set(s, (b = Buffer.from(s, "utf8")));
-    if (b.length > 0xffff) throw new OpenBundleError(`stream name of ${b.length} bytes`);
-    return b;
-  };
   let size = 1 + 4 + 4;
-  for (const p of bundle.parts) size += 2 + name(p.stream).length + 8 + 1 + 4 + 4 + 4 + p.bytes.byteLength;
-  for (const c of bundle.closed) size += 2 + name(c.stream).length + 8;
+  for (const p of bundle.parts) size += 2 + nameBytes(p.stream) + 8 + 1 + 4 + 4 + 4 + p.bytes.byteLength;
+  for (const c of bundle.closed) size += 2 + nameBytes(c.stream) + 8;
   const out = Buffer.allocUnsafe(size);
   let o = out.writeUInt8(VERSION, 0);
   const str = (s: string): void => {
-    const b = names.get(s)!;
-    o = out.writeUInt16LE(b.length, o);
-    o += b.copy(out, o);
+    o = out.writeUInt16LE(Buffer.byteLength(s, "utf8"), o);
+    o += out.write(s, o, "utf8");
   };
   o = out.writeUInt32LE(bundle.parts.length, o);
   for (const p of bundle.parts) {
@@ -62,6 +54,12 @@ export function encodeOpenBundle(bundle: OpenBundle): Uint8Array {
     o = out.writeDoubleLE(c.seq, o);
   }
   return out;
+}
+
+function nameBytes(s: string): number {
+  const n = Buffer.byteLength(s, "utf8");
+  if (n > 0xffff) throw new OpenBundleError(`stream name of ${n} bytes`);
+  return n;
 }
 
 export function decodeOpenBundle(bytes: Uint8Array): OpenBundle {
