@@ -601,6 +601,7 @@ class SqliteFrameStore implements FrameStore {
    */
   private writeOpenBundle(): BundleChange | undefined {
     const closed: BatchRef[] = [];
+    const closedKeys = new Set<string>();
     const opened = new Set<string>();
     for (const p of this.openParts) {
       const k = batchKey(p.stream, p.seq);
@@ -608,14 +609,15 @@ class SqliteFrameStore implements FrameStore {
     }
     const closes = (f: BatchRef): void => {
       const k = batchKey(f.stream, f.seq);
-      if (this.openFirst.has(k) || opened.has(k)) closed.push({ stream: f.stream, seq: f.seq });
+      if (!this.openFirst.has(k) && !opened.has(k)) return;
+      closed.push({ stream: f.stream, seq: f.seq });
+      closedKeys.add(k);
     };
     for (const p of this.pending) closes(p.frame);
     this.closedUnstored.forEach(closes);
     if (!this.openParts.length && !closed.length) return undefined;
     const bytes = encodeOpenBundle({ parts: this.openParts, closed });
     const id = Number(this.stmt("INSERT INTO open_bundles (bytes) VALUES (?)").run(bytes).lastInsertRowid);
-    const closedKeys = new Set(closed.map((c) => batchKey(c.stream, c.seq)));
     // Every row below the first part of the oldest open batch holds only parts of closed batches. This row stays
     // (it holds the first parts of the batches it opens), even when every batch has closed: row ids then keep
     // growing, where a rowid table emptied by this delete would number its next rows from 1 again.

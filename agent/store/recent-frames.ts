@@ -49,9 +49,11 @@ export class RecentFrames {
     let gone: Set<number> | undefined;
     for (const id of ids) if (id >= this.from) (gone ??= new Set()).add(id);
     if (!gone) return;
-    const keep = this.frames.filter((f) => !gone.has(f.id));
-    for (const f of this.frames) if (gone.has(f.id)) this.bytes -= f.bytes.byteLength;
-    this.frames = keep;
+    this.frames = this.frames.filter((f) => {
+      if (!gone.has(f.id)) return true;
+      this.bytes -= f.bytes.byteLength;
+      return false;
+    });
   }
 
   /** A held frame's bytes were rewritten in the store (a restamp): it is trusted now. */

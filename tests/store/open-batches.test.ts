@@ -120,7 +120,8 @@ describe("open batch checkpoints", () => {
 describe("open batch checkpoint rows", () => {
   const streams: StreamInfo[] = ["a/t", "b/t", "c/t"].map((name) => ({ ...stream, name }));
 
-  it("a commit writes one row for all its streams, and rows go once every batch with a part in them has closed", () => {
+  /** Streams with these batch sizes, one sample each per commit: how many open_bundles rows there are after each commit. */
+  function rowsAfterEachCommit(batchSizes: number[], commits: number): number[] {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const path = join(t.dir, "store.db");
@@ -128,41 +129,27 @@ describe("open batch checkpoint rows", () => {
     cleanups.unshift(() => a.close());
     const reader = new Database(path, { readonly: true });
     cleanups.unshift(() => reader.close());
-    const rows = (): number => (reader.prepare("SELECT COUNT(*) AS n FROM open_bundles").get() as { n: number }).n;
-    // Batches of 3, 4 and 5 samples, one sample per stream per commit: they close at different commits.
-    const batchers = streams.map((s, i) => new StreamBatcher(s, codecOptions.parse({ batch: 3 + i }), () => a.nextSeq(s.name)));
+    const batchers = batchSizes.map((batch, i) => new StreamBatcher(streams[i], codecOptions.parse({ batch }), () => a.nextSeq(streams[i].name)));
     const counts: number[] = [];
-    for (let k = 0; k < 6; k++) {
+    for (let k = 0; k < commits; k++) {
       batchers.forEach((b, i) => b.add({ kind: "sample", stream: streams[i].name, t: T0 + k * 1000, values: [k] }).forEach((f) => a.put(f)));
       a.checkpointOpen(batchers.flatMap((b) => b.checkpoint(1000).parts));
       a.commit();
-      counts.push(rows());
+      counts.push((reader.prepare("SELECT COUNT(*) AS n FROM open_bundles").get() as { n: number }).n);
     }
-    // Each commit adds a row. Commits 3 and 4 close a's and b's first batches, but c's still has parts in row 1;
-    // commit 5 closes it and frees rows 1-3 (the oldest batch still open, a's second, began in row 4); commit 6
-    // closes that one and frees row 4.
-    expect(counts).toEqual([1, 2, 3, 4, 2, 2]);
+    return counts;
+  }
+
+  it("a commit writes one row for all its streams, and rows go once every batch with a part in them has closed", () => {
+    // Batches of 3, 4 and 5 samples: they close at different commits. Each commit adds a row. Commits 3 and 4 close
+    // a's and b's first batches, but c's still has parts in row 1; commit 5 closes it and frees rows 1-3 (the oldest
+    // batch still open, a's second, began in row 4); commit 6 closes that one and frees row 4.
+    expect(rowsAfterEachCommit([3, 4, 5], 6)).toEqual([1, 2, 3, 4, 2, 2]);
   });
 
   it("rows keep being deleted when every batch closes at once (row ids never start over)", () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const path = join(t.dir, "store.db");
-    const a = openTestStore(path);
-    cleanups.unshift(() => a.close());
-    const reader = new Database(path, { readonly: true });
-    cleanups.unshift(() => reader.close());
-    const rows = (): number => (reader.prepare("SELECT COUNT(*) AS n FROM open_bundles").get() as { n: number }).n;
-    // One stream, batches of two samples, a commit after each sample: every other commit closes the only open batch.
-    const batcher = new StreamBatcher(stream, codecOptions.parse({ batch: 2 }), () => a.nextSeq(stream.name));
-    const counts: number[] = [];
-    for (let k = 0; k < 20; k++) {
-      batcher.add({ kind: "sample", stream: stream.name, t: T0 + k * 1000, values: [k] }).forEach((f) => a.put(f));
-      a.checkpointOpen(batcher.checkpoint(1000).parts);
-      a.commit();
-      counts.push(rows());
-    }
-    expect(Math.max(...counts)).toBe(1);
+    // One stream, batches of two samples: every other commit closes the only open batch.
+    expect(Math.max(...rowsAfterEachCommit([2], 20))).toBe(1);
   });
 
   it("after a crash at any commit, every committed sample comes back exactly once (property)", () => {
