@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `npm run build`: bundles the agent into dist/ with esbuild. Our own code becomes a few ES modules (fast start on
-// an SD card, no TypeScript at run time); every npm dependency stays an import resolved from node_modules, so the
-// native addons (i2c-bus, epoll, serialport's bindings, better-sqlite3) load the binaries built for the device.
+// `npm run build`: bundles the agent into dist/ with esbuild. Our own code and its pure-JavaScript dependencies
+// become a few minified ES modules (fast start on an SD card, no TypeScript at run time, less resident memory); the
+// packages with native addons stay imports resolved from node_modules, so they load the binaries built for the
+// device (deploy/esbuild-options.mjs says which and why).
 // Type checking is `npm run typecheck`; esbuild only strips types.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { agentBundleOptions } from "./esbuild-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -47,16 +49,11 @@ const result = await esbuild.build({
   entryPoints,
   outbase: root,
   outdir: next,
-  bundle: true,
+  ...agentBundleOptions,
   splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
   // Shared chunks sit as deep as the entry points, so paths built from import.meta.url mean the same in both.
   chunkNames: "agent/chunks/[name]-[hash]",
   sourcemap: true,
-  legalComments: "none",
   logLevel: "warning",
   metafile: true,
 }).catch(() => {

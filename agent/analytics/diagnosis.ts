@@ -39,11 +39,18 @@ export interface DiagnosisOptions {
 
 const DEFAULTS = { harmonics: 3, tolerance: 0.02, threshold: 6, minFundamental: 4 };
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/**
+ * Reused for every neighbourhood: the diagnosis looks at a dozen of them per axis and window, each of hundreds of
+ * bins, and a sorted copy of each was most of what the gateway's analysis allocated per second.
+ */
+let around = new Float64Array(1024);
+
+/** Median of a[0..n), which it reorders. */
+function medianInPlace(a: Float64Array, n: number): number {
+  if (n === 0) return 0;
+  const s = a.subarray(0, n).sort();
+  const m = n >> 1;
+  return n % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Largest peak within the tolerance of hz, and the median amplitude of the surrounding +-25 %. */
@@ -57,9 +64,12 @@ function peakAndFloor(s: Spectrum, hz: number, tolerance: number): { amp: number
     if (s.power[k] >= s.power[k - 1] && s.power[k] >= s.power[k + 1]) amp = Math.max(amp, amplitudeAt(s, k));
   }
   const span = Math.max(8, (hz * 0.25) / s.df);
-  const around: number[] = [];
-  for (let k = Math.max(1, Math.floor(k0 - span)); k <= Math.min(half, Math.ceil(k0 + span)); k++) around.push(amplitudeAt(s, k));
-  return { amp, floor: median(around) };
+  const from = Math.max(1, Math.floor(k0 - span));
+  const to = Math.min(half, Math.ceil(k0 + span));
+  const n = Math.max(0, to - from + 1);
+  if (around.length < n) around = new Float64Array(n);
+  for (let k = from; k <= to; k++) around[k - from] = amplitudeAt(s, k);
+  return { amp, floor: medianInPlace(around, n) };
 }
 
 /**

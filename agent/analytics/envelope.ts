@@ -1,6 +1,6 @@
 // Envelope (demodulation) spectrum: band-pass around a structural resonance, Hilbert envelope, spectrum of the
 // envelope. Bearing defects ring the resonance once per impact, so the impact rate shows in the envelope spectrum.
-import { inverseFft, nextPow2, realFft } from "./fft.js";
+import { inverseFftWork, nextPow2, realFftWork, workArray } from "./fft.js";
 import { spectrum, type Spectrum } from "./spectrum.js";
 
 export interface EnvelopeResult {
@@ -32,21 +32,21 @@ interface Demodulated {
  * to baseband: |z| does not change under a frequency shift, and the baseband signal can be transformed back at a
  * much smaller size than the input, which is what makes a dozen candidate bands affordable on a gateway.
  */
-function demodulate(full: Float64Array, size: number, n: number, rateHz: number, lo: number, hi: number): Demodulated {
+function demodulate(full: Float64Array, size: number, n: number, rateHz: number, lo: number, hi: number, envRole: string): Demodulated {
   const df = rateHz / size;
   const kLo = Math.max(1, Math.ceil(lo / df));
   const kHi = Math.min(size / 2 - 1, Math.floor(hi / df));
   const bins = Math.max(1, kHi - kLo + 1);
   const m = Math.min(size, nextPow2(2 * bins));
-  const z = new Float64Array(2 * m);
+  const z = workArray("envelope-z", 2 * m);
   for (let k = kLo; k <= kHi; k++) {
     z[2 * (k - kLo)] = 2 * full[2 * k];
     z[2 * (k - kLo) + 1] = 2 * full[2 * k + 1];
   }
-  const t = inverseFft(z, m);
+  const t = inverseFftWork(z, m);
   const gain = m / size;
   const valid = Math.max(1, Math.floor((n * m) / size));
-  const env = new Float64Array(valid);
+  const env = workArray(envRole, valid);
   let s2 = 0;
   let s4 = 0;
   for (let i = 0; i < valid; i++) {
@@ -80,9 +80,11 @@ export function envelopeSpectrum(x: ArrayLike<number>, rateHz: number, opts: Env
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i];
   mean /= n;
-  const centred = new Float64Array(n);
+  const centred = workArray("fft-in", size); // zero-padded to size
   for (let i = 0; i < n; i++) centred[i] = x[i] - mean;
-  const full = realFft(centred, size);
+  // Its own working array: spectrum() below reuses "fft-out", and every candidate band is cut from this one.
+  const full = workArray("envelope-full", 2 * size);
+  full.set(realFftWork(centred, size));
 
   let band = opts.band;
   let best: Demodulated | undefined;
@@ -91,15 +93,19 @@ export function envelopeSpectrum(x: ArrayLike<number>, rateHz: number, opts: Env
     const candidates = candidateBands(rateHz, opts.minWidthHz ?? 0, opts.minLowHz ?? 0);
     // Nothing fits (a low sample rate): demodulate the upper part of the spectrum as a whole.
     if (candidates.length === 0) candidates.push([Math.min(opts.minLowHz ?? 0, nyq / 2), nyq * 0.98]);
+    // Two working arrays for the envelopes: each candidate is demodulated into the one not holding the best so far.
+    let bestRole = "envelope-b";
     for (const c of candidates) {
-      const d = demodulate(full, size, n, rateHz, c[0], c[1]);
+      const role = bestRole === "envelope-a" ? "envelope-b" : "envelope-a";
+      const d = demodulate(full, size, n, rateHz, c[0], c[1], role);
       if (!best || d.kurtosis > best.kurtosis) {
         best = d;
         band = c;
+        bestRole = role;
       }
     }
   }
   const chosen = band!;
-  const d = best ?? demodulate(full, size, n, rateHz, chosen[0], chosen[1]);
+  const d = best ?? demodulate(full, size, n, rateHz, chosen[0], chosen[1], "envelope-a");
   return { band: chosen, kurtosis: d.kurtosis, spectrum: spectrum(d.env, d.rateHz, true) };
 }

@@ -1,5 +1,5 @@
 // Velocity RMS from acceleration by integration in the frequency domain.
-import { bandMeanSquare, type Spectrum } from "./spectrum.js";
+import { bandBins, bandNormalised, type Spectrum } from "./spectrum.js";
 
 export const STANDARD_GRAVITY = 9.80665; // m/s^2 per g (CGPM 1901)
 
@@ -9,6 +9,9 @@ export const STANDARD_GRAVITY = 9.80665; // m/s^2 per g (CGPM 1901)
  * 1/omega gain from blowing up near DC). ISO 10816-3 measures over 10-1000 Hz for machines above 600 rpm.
  */
 export function velocityRmsMmS(accelG: Spectrum, loHz = 10, hiHz = 1000): number {
-  const ms = bandMeanSquare(accelG, loHz, hiHz, (f) => 1 / ((2 * Math.PI * f) ** 2));
+  const [kLo, kHi] = bandBins(accelG, loHz, hiHz);
+  let acc = 0;
+  for (let k = kLo; k <= kHi; k++) acc += accelG.power[k] * (1 / (2 * Math.PI * (k * accelG.df)) ** 2);
+  const ms = bandNormalised(accelG, acc);
   return Math.sqrt(ms) * STANDARD_GRAVITY * 1000;
 }

@@ -31,20 +31,24 @@ export interface OpenBatchHeader {
 /** Samples [from, to) of an open batch as a part; `header` only for part 0. Times are omitted for a block. */
 export function encodeOpenPart(header: OpenBatchHeader | undefined, times: ArrayLike<number> | undefined, values: ArrayLike<number>[], from: number, to: number): Uint8Array {
   const n = to - from;
-  const head = header ? Buffer.from(JSON.stringify(header)) : Buffer.alloc(0);
-  const dataOffset = Math.ceil((FIXED + head.length) / 8) * 8;
+  const head = header ? JSON.stringify(header) : "";
+  const headLength = Buffer.byteLength(head, "utf8");
+  const dataOffset = Math.ceil((FIXED + headLength) / 8) * 8;
   const floats = (times ? n : 0) + values.length * n;
-  const out = new Uint8Array(dataOffset + floats * 8);
-  const dv = new DataView(out.buffer);
-  dv.setUint8(0, times ? KIND_SAMPLES : KIND_BLOCK);
-  dv.setUint8(1, values.length);
-  dv.setUint32(4, n, true);
-  dv.setUint32(8, head.length, true);
-  out.set(head, FIXED);
-  const f = new Float64Array(out.buffer, dataOffset, floats);
-  let k = 0;
-  if (times) for (let i = from; i < to; i++) f[k++] = times[i];
-  for (const ch of values) for (let i = from; i < to; i++) f[k++] = ch[i];
+  // From Buffer's shared pool, written field by field: a commit makes one part per open batch (a hundred a second
+  // with a hundred sensors), mostly of one sample, and a typed array with views of its own for each was a separate
+  // allocation and most of the checkpoint's CPU.
+  const out = Buffer.allocUnsafe(dataOffset + floats * 8);
+  out.writeUInt8(times ? KIND_SAMPLES : KIND_BLOCK, 0);
+  out.writeUInt8(values.length, 1);
+  out.writeUInt16LE(0, 2);
+  out.writeUInt32LE(n, 4);
+  out.writeUInt32LE(headLength, 8);
+  if (headLength > 0) out.write(head, FIXED, "utf8");
+  out.fill(0, FIXED + headLength, dataOffset);
+  let o = dataOffset;
+  if (times) for (let i = from; i < to; i++) o = out.writeDoubleLE(times[i], o);
+  for (const ch of values) for (let i = from; i < to; i++) o = out.writeDoubleLE(ch[i], o);
   return out;
 }
 

@@ -55,7 +55,7 @@ describe("install into an image", () => {
 
     // Unit, enabled the way systemctl enable does it.
     const unit = read(root, "etc/systemd/system/edge-agent.service");
-    expect(unit).toContain("ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=32 --v8-pool-size=1 --single-threaded /opt/edge-agent/bin/edge-agent.js run --config /etc/edge-agent/config.yaml");
+    expect(unit).toContain("ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=24 --v8-pool-size=1 --single-threaded --no-memory-reducer /opt/edge-agent/bin/edge-agent.js run --config /etc/edge-agent/config.yaml");
     expect(unit).not.toContain("@NODE@");
     expect(mode(root, "etc/systemd/system/edge-agent.service")).toBe(0o644);
     const link = join(root, "etc/systemd/system/multi-user.target.wants/edge-agent.service");

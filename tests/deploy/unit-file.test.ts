@@ -58,7 +58,7 @@ describe("the systemd unit", () => {
     expect(one("Restart")).toBe("always");
     expect(Number(one("WatchdogSec"))).toBeGreaterThan(0);
     expect(one("ExecReload")).toBe("/bin/kill -HUP $MAINPID");
-    expect(one("ExecStart")).toBe(`${process.execPath} --max-semi-space-size=1 --max-old-space-size=32 --v8-pool-size=1 --single-threaded /opt/edge-agent/bin/edge-agent.js run --config /etc/edge-agent/config.yaml`);
+    expect(one("ExecStart")).toBe(`${process.execPath} --max-semi-space-size=1 --max-old-space-size=24 --v8-pool-size=1 --single-threaded --no-memory-reducer /opt/edge-agent/bin/edge-agent.js run --config /etc/edge-agent/config.yaml`);
     expect(one("User")).toBe("edge-agent");
     expect(one("StandardOutput")).toBe("journal");
     expect(one("NoNewPrivileges")).toBe("yes");
