@@ -18,18 +18,6 @@ export function plan(size: number): FFT {
   return p;
 }
 
-/** Full complex spectrum (interleaved re, im; length 2*size) of a real signal zero-padded to `size`. */
-export function realFft(x: ArrayLike<number>, size: number): Float64Array {
-  const input = new Float64Array(size);
-  const n = Math.min(x.length, size);
-  for (let i = 0; i < n; i++) input[i] = x[i];
-  const out = new Float64Array(2 * size);
-  const f = plan(size);
-  f.realTransform(out, input);
-  f.completeSpectrum(out);
-  return out;
-}
-
 /**
  * Working arrays reused from one analysis window to the next, one per role, grown as needed. A window of three axes
  * used to allocate about forty arrays of tens of KB each; their memory is outside V8's heap and is returned only when
@@ -47,7 +35,10 @@ export function workArray(role: string, length: number): Float64Array {
   return view;
 }
 
-/** realFft of `input` (already zero-padded to `size`) into the working array "fft-out". */
+/**
+ * Full complex spectrum (interleaved re, im; length 2*size) of a real signal already zero-padded to `size`, in the
+ * working array "fft-out".
+ */
 export function realFftWork(input: Float64Array, size: number): Float64Array {
   const out = workArray("fft-out", 2 * size);
   const f = plan(size);
@@ -56,7 +47,7 @@ export function realFftWork(input: Float64Array, size: number): Float64Array {
   return out;
 }
 
-/** inverseFft into the working array "ifft-out". */
+/** Inverse transform of an interleaved complex spectrum (fft.js normalises by 1/size), in the working array "ifft-out". */
 export function inverseFftWork(spectrum: Float64Array, size: number): Float64Array {
   const out = workArray("ifft-out", 2 * size);
   plan(size).inverseTransform(out, spectrum);
@@ -70,13 +61,6 @@ export function cachedHann(n: number): Float64Array {
   let w = hannWindows.get(n);
   if (!w) hannWindows.set(n, (w = hann(n)));
   return w;
-}
-
-/** Inverse transform of an interleaved complex spectrum (fft.js normalises by 1/size). */
-export function inverseFft(spectrum: Float64Array, size: number): Float64Array {
-  const out = new Float64Array(2 * size);
-  plan(size).inverseTransform(out, spectrum);
-  return out;
 }
 
 /** Periodic Hann window of length n. */

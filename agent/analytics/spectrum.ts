@@ -45,19 +45,18 @@ export function amplitudeAt(s: Spectrum, k: number): number {
 }
 
 /**
- * Mean square of the signal between loHz and hiHz, with each bin weighted by `weight(f)` (Parseval on the
- * one-sided spectrum, normalised by the window's energy).
+ * Mean square of the signal between loHz and hiHz (Parseval on the one-sided spectrum, normalised by the window's
+ * energy). A weighted measure sums its own bins (velocity.ts): a weighting function called per bin allocated its
+ * result when not inlined.
  */
-export function bandMeanSquare(s: Spectrum, loHz: number, hiHz: number, weight?: (f: number) => number): number {
+export function bandMeanSquare(s: Spectrum, loHz: number, hiHz: number): number {
   const [kLo, kHi] = bandBins(s, loHz, hiHz);
   let acc = 0;
-  // Without a weight, no call per bin (a function returning a fraction allocates its result when not inlined).
-  if (weight) for (let k = kLo; k <= kHi; k++) acc += s.power[k] * weight(k * s.df);
-  else for (let k = kLo; k <= kHi; k++) acc += s.power[k];
+  for (let k = kLo; k <= kHi; k++) acc += s.power[k];
   return bandNormalised(s, acc);
 }
 
-/** The bins [kLo, kHi] that bandMeanSquare sums for loHz..hiHz. */
+/** The bins [kLo, kHi] between loHz and hiHz, DC and Nyquist excluded. */
 export function bandBins(s: Spectrum, loHz: number, hiHz: number): [number, number] {
   return [Math.max(1, Math.ceil(loHz / s.df)), Math.min(s.size / 2 - 1, Math.floor(hiHz / s.df))];
 }
@@ -82,8 +81,7 @@ let maxima = new Int32Array(1024);
 
 /** The `count` largest local maxima between loHz and hiHz, largest first. */
 export function topPeaks(s: Spectrum, count: number, loHz = 0, hiHz = Infinity): SpectralPeak[] {
-  const kLo = Math.max(1, Math.ceil(loHz / s.df));
-  const kHi = Math.min(s.size / 2 - 1, Math.floor(hiHz / s.df));
+  const [kLo, kHi] = bandBins(s, loHz, hiHz);
   let found = 0;
   for (let k = kLo; k <= kHi; k++) {
     const p = s.power[k];
