@@ -16,14 +16,19 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
+/** A store file in a fresh temporary directory, removed after the test. */
+function freshStorePath(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return join(t.dir, "store.db");
+}
+
 const stream: StreamInfo = { name: "room/t", kind: "periodic", channels: [{ name: "t", unit: "degC", scale: 0.01, offset: 0 }], priority: Priority.periodic };
 const T0 = 1_764_000_000_000;
 
 describe("open batch checkpoints", () => {
   it("a crash after a commit recovers the open batch as a frame of its own, with its reserved sequence number", () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const path = join(t.dir, "store.db");
+    const path = freshStorePath();
     const a = openTestStore(path);
     const batcher = new StreamBatcher(stream, codecOptions.parse({ batch: 1000 }), () => a.nextSeq(stream.name));
     for (let i = 0; i < 30; i++) expect(batcher.add({ kind: "sample", stream: stream.name, t: T0 + i * 1000, values: [400 + i] })).toEqual([]);
@@ -42,9 +47,7 @@ describe("open batch checkpoints", () => {
   });
 
   it("the closed frame replaces its checkpoint: no duplicate after a clean restart", () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const path = join(t.dir, "store.db");
+    const path = freshStorePath();
     const a = openTestStore(path);
     const batcher = new StreamBatcher(stream, codecOptions.parse({ batch: 10 }), () => a.nextSeq(stream.name));
     const put = (frames: ReturnType<typeof batcher.add>) => frames.forEach((f) => a.put(f));
@@ -65,9 +68,7 @@ describe("open batch checkpoints", () => {
   });
 
   it("parts written over several commits come back as one frame, block streams and the untrusted flag included", () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const path = join(t.dir, "store.db");
+    const path = freshStorePath();
     const a = openTestStore(path);
     const vib: StreamInfo = { name: "m/vib", kind: "waveform", channels: ["x", "y"].map((name) => ({ name, unit: "g", scale: 0.0039, offset: 0 })), priority: Priority.waveform };
     const temps = new StreamBatcher(stream, codecOptions.parse({ batch: 1000 }), () => a.nextSeq(stream.name));
@@ -102,9 +103,7 @@ describe("open batch checkpoints", () => {
   });
 
   it("a stream whose batches close within the horizon anyway is closed by the checkpoint instead", () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const a = openTestStore(join(t.dir, "store.db"));
+    const a = openTestStore(freshStorePath());
     cleanups.unshift(() => a.close());
     const batcher = new StreamBatcher(stream, codecOptions.parse({ batch: 1000, maxAgeMs: 1000 }), () => a.nextSeq(stream.name));
     batcher.add({ kind: "sample", stream: stream.name, t: T0, values: [1] });
@@ -122,9 +121,7 @@ describe("open batch checkpoint rows", () => {
 
   /** Streams with these batch sizes, one sample each per commit: how many open_bundles rows there are after each commit. */
   function rowsAfterEachCommit(batchSizes: number[], commits: number): number[] {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const path = join(t.dir, "store.db");
+    const path = freshStorePath();
     const a = openTestStore(path);
     cleanups.unshift(() => a.close());
     const reader = new Database(path, { readonly: true });
@@ -195,9 +192,7 @@ describe("open batch checkpoint rows", () => {
   });
 
   it("a batch whose closed frame a full medium dropped does not come back from its parts after a crash", () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const path = join(t.dir, "store.db");
+    const path = freshStorePath();
     const a = openTestStore(path);
     const batcher = new StreamBatcher(stream, codecOptions.parse({ batch: 3 }), () => a.nextSeq(stream.name));
     for (const v of [1, 2]) batcher.add({ kind: "sample", stream: stream.name, t: T0 + v * 1000, values: [v] });
@@ -218,9 +213,7 @@ describe("open batch checkpoint rows", () => {
   });
 
   it("checkpoints written by the previous version (one row per part) are still recovered", () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const path = join(t.dir, "store.db");
+    const path = freshStorePath();
     openTestStore(path).close();
     const parts = [encodeOpenPart({ channels: stream.channels, untrusted: false }, [T0, T0 + 1000], [[5, 6]], 0, 2), encodeOpenPart(undefined, [T0, T0 + 1000, T0 + 2000], [[5, 6, 7]], 2, 3)];
     const db = new Database(path);
