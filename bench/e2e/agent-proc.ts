@@ -282,8 +282,8 @@ async function fill(seconds: number, speed: number): Promise<object> {
   return { samples: samples - s0, frames: store.stats().queuedFrames, queuedBytes: store.stats().queuedBytes, fillMs: performance.now() - t, maxRssMB: usage().maxRssMB, memoryMB: memoryMB(), ...totals() };
 }
 
-/** Waits for the link, then drains the backlog while a door event goes out every 50 ms. */
-async function drain(): Promise<object> {
+/** Waits for the link, then drains the backlog while a door event goes out every `doorMs`. */
+async function drain(doorMs: number): Promise<object> {
   if (!uplink.status().connected) await new Promise((r) => uplink.once("connect", r));
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
@@ -306,7 +306,7 @@ async function drain(): Promise<object> {
     doors++;
     const sentAt = performance.timeOrigin + performance.now();
     accept({ kind: "event", stream: doorStream.name, t: Math.round(sentAt), type: doors % 2 ? "door.open" : "door.close", data: { sentAt } });
-  }, 50);
+  }, doorMs);
   await backlogDone;
   const drainMs = performance.now() - t0;
   clearInterval(timer);
@@ -323,7 +323,7 @@ for await (const line of rl) {
   if (cmd === "warm") out = await warm(Number(arg), Number(arg2 ?? 0));
   else if (cmd === "live") out = await live(Number(arg));
   else if (cmd === "fill") out = await fill(Number(arg), Number(arg2 ?? 0));
-  else if (cmd === "drain") out = await drain();
+  else if (cmd === "drain") out = await drain(Number(arg ?? 50));
   else if (cmd === "heap") out = { snapshot: writeHeapSnapshot(arg) }; // for looking into memory by hand
   else if (cmd === "stop") {
     await uplink.stop();

@@ -30,6 +30,13 @@ import { TEMP_SENSORS, VIB_RATE, VibrationSim } from "./sensors.js";
  */
 const LIVE_S = Number(process.env.BENCH_LIVE_S ?? 60);
 const OUTAGE_S = Number(process.env.BENCH_OUTAGE_S ?? 600);
+/**
+ * Outages per agent configuration, each followed by its drain. A 600 s backlog drains in well under a second, so one
+ * drain holds a few dozen door events at most: the door-latency percentiles are taken over the events of all of them.
+ */
+const OUTAGES = Math.max(1, Number(process.env.BENCH_OUTAGES ?? 3));
+/** A door event every this many ms during each drain: the probe of what an event waits for while the backlog goes out. */
+const DOOR_MS = Number(process.env.BENCH_DOOR_MS ?? 5);
 const BASELINE_S = Number(process.env.BENCH_BASELINE_S ?? 5);
 /** How much faster than real time the outage accrues (0: as fast as the agent can). */
 const FILL_SPEED = Number(process.env.BENCH_FILL_SPEED ?? 20);
@@ -167,9 +174,9 @@ function decodeAll(c: Consumed): void {
 }
 
 console.error(
-  `bench:e2e — per configuration warm-up ${WARMUP_S} s of data at ${WARMUP_SPEED}x real time, settle ${SETTLE_S} s, live ${LIVE_S} s, outage ${OUTAGE_S} s of data at ${FILL_SPEED || "full"}x real time; baseline ${BASELINE_S} s; ` +
+  `bench:e2e — per configuration warm-up ${WARMUP_S} s of data at ${WARMUP_SPEED}x real time, settle ${SETTLE_S} s, live ${LIVE_S} s, ${OUTAGES} outages of ${OUTAGE_S} s of data at ${FILL_SPEED || "full"}x real time, a door event every ${DOOR_MS} ms in each drain; baseline ${BASELINE_S} s; ` +
     `sensor reads every ${AGENT_READ_MS} ms (agent) / ${BASELINE_READ_MS} ms (baseline) ` +
-    `(override with BENCH_WARMUP_S, BENCH_WARMUP_SPEED, BENCH_SETTLE_S, BENCH_BASELINE_WARMUP_S, BENCH_LIVE_S, BENCH_OUTAGE_S, BENCH_FILL_SPEED, BENCH_BASELINE_S, BENCH_AGENT_READ_MS, BENCH_BASELINE_READ_MS)`,
+    `(override with BENCH_WARMUP_S, BENCH_WARMUP_SPEED, BENCH_SETTLE_S, BENCH_BASELINE_WARMUP_S, BENCH_LIVE_S, BENCH_OUTAGE_S, BENCH_OUTAGES, BENCH_DOOR_MS, BENCH_FILL_SPEED, BENCH_BASELINE_S, BENCH_AGENT_READ_MS, BENCH_BASELINE_READ_MS)`,
 );
 const agentFile = await bundle("agent-proc.ts", "agent");
 const baselineFile = await bundle("baseline-proc.ts", "plain");
@@ -182,8 +189,9 @@ interface AgentRun {
   /** CPU of an idle node process waking once per agent sensor read beside the live phase (the floor; see idle-proc.ts). */
   idle: Answer;
   liveWire: number;
-  fill: Answer;
-  drain: Answer;
+  /** One per outage. */
+  fills: Answer[];
+  drains: Answer[];
   stop: Answer & { emitted?: Record<string, number> };
   consumed: Consumed;
 }
@@ -204,12 +212,16 @@ async function runAgent(mode: AgentMode, between: () => Promise<void>): Promise<
   const idle = await idleAnswer;
   const liveWire = proxy.bytesUp - wire0;
   await between();
-  proxy.cut();
-  const fill = await ask(agent, `fill ${OUTAGE_S} ${FILL_SPEED}`);
-  measureDoorsOf = gatewayId;
-  proxy.restore();
-  const drain = await ask(agent, "drain");
-  measureDoorsOf = "";
+  const fills: Answer[] = [];
+  const drains: Answer[] = [];
+  for (let i = 0; i < OUTAGES; i++) {
+    proxy.cut();
+    fills.push(await ask(agent, `fill ${OUTAGE_S} ${FILL_SPEED}`));
+    measureDoorsOf = gatewayId;
+    proxy.restore();
+    drains.push(await ask(agent, `drain ${DOOR_MS}`));
+    measureDoorsOf = "";
+  }
   const stop = await ask(agent, "stop");
   await new Promise((r) => (agent.proc.exitCode !== null ? r(null) : agent.proc.once("exit", r)));
   await proxy.close();
@@ -220,8 +232,9 @@ async function runAgent(mode: AgentMode, between: () => Promise<void>): Promise<
     if (c.received < stop.uplinkRecords) await new Promise((r) => setTimeout(r, 20));
   }
   if (c.received !== stop.uplinkRecords) console.error(`WARNING: ${mode}: received ${c.received} of ${stop.uplinkRecords} samples and events`);
-  console.error(`${mode}: peak RSS by phase (MB): live ${live.maxRssMB.toFixed(1)}, outage fill ${fill.maxRssMB.toFixed(1)}, drain ${drain.maxRssMB.toFixed(1)}`);
-  return { mode, warm, live, idle, liveWire, fill, drain, stop, consumed: c };
+  const peak = (xs: Answer[]): string => Math.max(...xs.map((a) => a.maxRssMB)).toFixed(1);
+  console.error(`${mode}: peak RSS by phase (MB): live ${live.maxRssMB.toFixed(1)}, outage fills ${peak(fills)}, drains ${peak(drains)}`);
+  return { mode, warm, live, idle, liveWire, fills, drains, stop, consumed: c };
 }
 
 let baseline: Answer = {};
@@ -244,19 +257,22 @@ function figures(r: AgentRun) {
     idleMsPerWakeup: (r.idle.cpuS * 1000) / r.idle.wakeups,
     wirePerSample: r.liveWire / r.live.samples,
     liveRssMB: r.live.maxRssMB,
-    peakRssMB: Math.max(r.live.maxRssMB, r.fill.maxRssMB, r.drain.maxRssMB, r.stop.maxRssMB),
+    peakRssMB: Math.max(r.live.maxRssMB, ...r.fills.map((f) => f.maxRssMB), ...r.drains.map((d) => d.maxRssMB), r.stop.maxRssMB),
     diskPerHour: (r.live.diskBytes / r.live.seconds) * 3600,
     kernelDiskPerHour: (r.live.kernelDiskBytes / r.live.seconds) * 3600,
-    drainS: r.drain.drainMs / 1000,
-    drainFactor: (OUTAGE_S * 1000) / r.drain.drainMs,
+    // The slowest of the drains is the figure; all of them are listed beside it.
+    drainS: Math.max(...r.drains.map((d) => d.drainMs)) / 1000,
+    drainsS: r.drains.map((d) => d.drainMs / 1000),
+    drainFactor: (OUTAGE_S * 1000) / Math.max(...r.drains.map((d) => d.drainMs)),
     doorP50: percentile(r.consumed.doorLatency, 50),
     doorP99: percentile(r.consumed.doorLatency, 99),
+    doorMax: Math.max(...r.consumed.doorLatency),
     doorEvents: r.consumed.doorLatency.length,
-    loopLagP99Ms: r.drain.loopLagP99Ms,
-    loopLagMaxMs: r.drain.loopLagMaxMs,
-    backlogFrames: r.fill.frames,
-    backlogBytes: r.fill.queuedBytes,
-    fillS: r.fill.fillMs / 1000,
+    loopLagP99Ms: Math.max(...r.drains.map((d) => d.loopLagP99Ms)),
+    loopLagMaxMs: Math.max(...r.drains.map((d) => d.loopLagMaxMs)),
+    backlogFrames: r.fills[0].frames,
+    backlogBytes: r.fills[0].queuedBytes,
+    fillS: r.fills[0].fillMs / 1000,
   };
 }
 const fr = figures(raw);
@@ -270,7 +286,8 @@ const b = {
 const noiseFloor = ((VibrationSim.noiseFloorBits() / 8) * VIB_RATE) / (VIB_RATE + TEMP_SENSORS);
 const x = (v: number): string => (Number.isFinite(v) ? (v >= 10 ? v.toFixed(0) : v.toFixed(1)) + "x" : "-");
 const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : "-");
-const door = (f: typeof fr): string => `${ms(f.doorP50)} / ${ms(f.doorP99)} (${f.doorEvents} events)`;
+const door = (f: typeof fr): string => `${ms(f.doorP50)} / ${ms(f.doorP99)}; max ${ms(f.doorMax)} (${f.doorEvents} events in ${OUTAGES} drains)`;
+const drainCell = (f: typeof fr): string => `${f.drainS.toFixed(2)} s = ${x(f.drainFactor)} (each: ${f.drainsS.map((d) => d.toFixed(2)).join(", ")} s)`;
 const none = "n/a: keeps no backlog";
 // Ratios are baseline / agent (higher is better), except the drain speed-up, which is already a factor.
 const rows: string[][] = [
@@ -285,16 +302,16 @@ const rows: string[][] = [
   // maxRSS as the kernel counts it (KiB), shown in MiB; the agent's up to its live phase, then over the whole run.
   ["peak RSS, MiB (live / whole run)", `${fr.liveRssMB.toFixed(1)} / ${fr.peakRssMB.toFixed(1)}`, `${fa.liveRssMB.toFixed(1)} / ${fa.peakRssMB.toFixed(1)}`, b.peakRssMB.toFixed(1), x(b.peakRssMB / fr.peakRssMB), x(b.peakRssMB / fa.peakRssMB), "<= 80 MB"],
   ["disk bytes per hour (store meter; kernel)", `${(fr.diskPerHour / 1e6).toFixed(1)} MB; ${(fr.kernelDiskPerHour / 1e6).toFixed(1)} MB`, `${(fa.diskPerHour / 1e6).toFixed(2)} MB; ${(fa.kernelDiskPerHour / 1e6).toFixed(2)} MB`, "0 (buffers nothing)", "-", "-", "live window, grouped 1 s commits"],
-  [`backlog drain (${OUTAGE_S} s of data)`, `${fr.drainS.toFixed(2)} s = ${x(fr.drainFactor)}`, `${fa.drainS.toFixed(2)} s = ${x(fa.drainFactor)}`, "loses it", none, none, ">= 100x faster than accrued"],
-  ["door latency during drain p50 / p99, ms", door(fr), door(fa), "-", none, none, "p99 < 100 ms"],
+  [`backlog drain (${OUTAGE_S} s of data), slowest of ${OUTAGES} outages`, drainCell(fr), drainCell(fa), "loses it", none, none, ">= 100x faster than accrued"],
+  [`door latency during the drains p50 / p99; max, ms (an event every ${DOOR_MS} ms)`, door(fr), door(fa), "-", none, none, "p99 < 100 ms"],
 ];
 const a = analytics;
-const snap = { warmUp: a.warm.snapshots, live: a.live.snapshots - a.warm.snapshots, outage: a.fill.snapshots - a.live.snapshots, total: a.stop.snapshots };
+const snap = { warmUp: a.warm.snapshots, live: a.live.snapshots - a.warm.snapshots, outage: a.fills[a.fills.length - 1].snapshots - a.live.snapshots, total: a.stop.snapshots };
 const diag = a.consumed.diagnoses;
 const lastDiag = diag[diag.length - 1] as { zone?: string; diagnosis?: { fault: string; confidence: number; axis?: string } } | undefined;
 
 console.log(
-  `\nbench:e2e  (sensor samples: raw live ${raw.live.samples}, outage ${raw.fill.samples}; analytics live ${a.live.samples}, outage ${a.fill.samples}; ` +
+  `\nbench:e2e  (sensor samples: raw live ${raw.live.samples}, outages ${OUTAGES} x ${raw.fills[0].samples}; analytics live ${a.live.samples}, outages ${OUTAGES} x ${a.fills[0].samples}; ` +
     `baseline ${baseline.samples}, baseline messages received ${baselineReceived}; ` +
     `received raw ${raw.consumed.received}/${raw.stop.uplinkRecords}, analytics ${a.consumed.received}/${a.stop.uplinkRecords} samples+events, duplicates dropped ${raw.consumed.duplicates}/${a.consumed.duplicates})`,
 );
@@ -322,7 +339,7 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       node: process.version,
-      settings: { warmupS: WARMUP_S, warmupSpeed: WARMUP_SPEED, settleS: SETTLE_S, baselineWarmupS: BASELINE_WARMUP_S, agentReadMs: AGENT_READ_MS, baselineReadMs: BASELINE_READ_MS, liveS: LIVE_S, outageS: OUTAGE_S, fillSpeed: FILL_SPEED, baselineS: BASELINE_S, agentRuntime: shipped, extraNodeFlags: EXTRA_FLAGS },
+      settings: { warmupS: WARMUP_S, warmupSpeed: WARMUP_SPEED, settleS: SETTLE_S, baselineWarmupS: BASELINE_WARMUP_S, agentReadMs: AGENT_READ_MS, baselineReadMs: BASELINE_READ_MS, liveS: LIVE_S, outageS: OUTAGE_S, outages: OUTAGES, doorMs: DOOR_MS, fillSpeed: FILL_SPEED, baselineS: BASELINE_S, agentRuntime: shipped, extraNodeFlags: EXTRA_FLAGS },
       figures: { raw: fr, analytics: fa, baseline: b, losslessFloorBytesPerSample: noiseFloor },
       snapshots: snap,
       lastDiagnosis: lastDiag,
