@@ -1,7 +1,7 @@
 // The demo's live terminal view: one row per stream, redrawn in place on a terminal, a summary line otherwise.
 import type { StreamInfo } from "../model.js";
 import type { RunningAgent } from "../runtime/agent.js";
-import type { StoreStats } from "../store/frame-store.js";
+import type { StoreStats } from "../store/frame-store-types.js";
 import type { UplinkStatus } from "../uplink/mqtt-uplink.js";
 import type { TopicCounter } from "./broker.js";
 

@@ -4,7 +4,6 @@ import Database from "better-sqlite3";
 import type { Logger } from "../log.js";
 import { RateLimitedLog } from "../log.js";
 import type { Frame, OpenPart } from "../pipeline/frame.js";
-import { frameFromOpenParts } from "../codec/open-batch.js";
 import type { PriorityLevel } from "../model.js";
 import { ROW_OVERHEAD_BYTES, SCHEMA } from "./sql.js";
 import { SeqReservation } from "./seq-reservation.js";
@@ -12,77 +11,10 @@ import { isCorruption, isDiskFull, quarantineDatabase } from "./quarantine.js";
 import { gapFrame, mergeGap, type DropReason, type GapRange } from "./gap-record.js";
 import { WriteMeter } from "./write-meter.js";
 import { RecentFrames } from "./recent-frames.js";
-import { batchKey, decodeOpenBundle, encodeOpenBundle, replayOpenBundles, type BatchRef, type OpenBundle } from "./open-bundle.js";
-
-export interface FrameStoreOptions {
-  path: string;
-  maxBytes: number;
-  flushIntervalMs: number;
-  commitEveryEvent: boolean;
-  log: Logger;
-  gatewayId?: string;
-  /** Wall clock for queue ages; defaults to Date.now. */
-  now?: () => number;
-  /** Hard ceiling on the file in SQLite pages (a small partition); writes beyond it fail like a full disk. */
-  maxPageCount?: number;
-  /** SQLite page cache in KiB (default 1024: frames are written once and read once, in id order). */
-  cacheSizeKiB?: number;
-}
-
-/** A frame as read back from the store: `id` orders frames by arrival and identifies them for acknowledgement. */
-export interface StoredFrame extends Frame {
-  id: number;
-  createdMs: number;
-}
-
-export interface DropCount {
-  frames: number;
-  samples: number;
-}
-
-export interface StoreStats {
-  queuedBytes: number;
-  queuedFrames: number;
-  /** Frames accepted but not yet committed (at most one flush interval's worth, or more while the disk is full). */
-  pendingFrames: number;
-  oldestUnsentAgeMs: number | null;
-  drops: Record<DropReason, DropCount>;
-  bytesWritten: number;
-  bytesWrittenPerHour: number;
-  quarantines: number;
-  diskFull: boolean;
-}
-
-export interface FrameStore {
-  nextSeq(stream: string): number;
-  put(frame: Frame): void;
-  commit(): void;
-  stats(): StoreStats;
-  close(): void;
-  /** Called after every commit that made new frames available. Returns an unsubscribe function. */
-  onCommit(listener: () => void): () => void;
-  /** Committed, unacknowledged frames with afterId < id <= uptoId, oldest first, skipping pinned ones. */
-  fetch(afterId: number, limit: number, uptoId?: number): StoredFrame[];
-  /** Highest committed frame id (0 when none). */
-  lastId(): number;
-  /** Protects a frame being published (as fetch() returned it) from eviction until ack() or unpinAll(). */
-  pin(frame: Pick<StoredFrame, "id" | "bytes">): void;
-  unpinAll(): void;
-  /** The broker acknowledged the frame: it leaves the store (deleted with the next grouped commit). */
-  ack(id: number): void;
-  /** Rewrites the bytes of untrusted frames in place; fn returns the new bytes or null to leave a frame as is. */
-  restampUntrusted(fn: (bytes: Uint8Array, frame: Frame) => Uint8Array | null): number;
-  /**
-   * Persists the samples added to batches still being filled (with the next grouped commit), so a power cut loses at
-   * most one flush interval of samples; a batch's parts go when its closed frame is put. Recovered as frames at the
-   * next open.
-   */
-  checkpointOpen(parts: OpenPart[]): void;
-  /** Changes the page ceiling (undefined: none); lets a full disk "get space back" in tests and on resize. */
-  setMaxPageCount(pages: number | undefined): void;
-  /** Copies the WAL into the database file now (otherwise every 30 s and at close); updates the write meter. */
-  checkpoint(): void;
-}
+import { OpenBatchLog, type BundleChange } from "./open-batch-log.js";
+import { recoverOpenBatches } from "./open-batch-recovery.js";
+import { evictFrames, type DroppedFrame } from "./eviction.js";
+import type { DropCount, FrameStore, FrameStoreOptions, StoreStats, StoredFrame } from "./frame-store-types.js";
 
 interface Pending {
   frame: Frame;
@@ -117,14 +49,6 @@ export function openFrameStore(opts: FrameStoreOptions): FrameStore {
   return new SqliteFrameStore(opts);
 }
 
-/** What one commit's open_bundles row does to the open batches: opens some (their first part is in row `id`), closes some. */
-interface BundleChange {
-  id: number;
-  opened: Set<string>;
-  closed: Set<string>;
-  bundlesFrom: number;
-}
-
 function frameSize(f: Frame): number {
   return f.bytes.byteLength + ROW_OVERHEAD_BYTES;
 }
@@ -138,19 +62,13 @@ class SqliteFrameStore implements FrameStore {
   private readonly next = new Map<string, number>();
   private readonly dirtySeqs = new Set<string>();
   private pending: Pending[] = [];
-  private openParts: OpenPart[] = [];
-  /** Each open batch ("seq stream") with a committed part: the open_bundles row holding its first part. */
-  private openFirst = new Map<string, number>();
-  /** open_bundles rows below this id are known deleted. */
-  private bundlesFrom = 0;
+  private readonly openBatches = new OpenBatchLog();
   /**
    * The last commits' frames, for the uplink's live reads. Small: the live path needs the few frames of each second
    * (the once-a-minute burst of 100 temperature frames partly falls back to a query), and during an outage nothing
    * reads them while they take memory.
    */
   private readonly recent = new RecentFrames(64, 128 * 1024, 1);
-  /** Batches whose closed frame was dropped before it could be stored (a full medium). */
-  private closedUnstored: BatchRef[] = [];
   private pendingBytes = 0;
   private readonly pendingAcks = new Map<number, number>();
   private readonly pinned = new Map<number, number>();
@@ -199,14 +117,14 @@ class SqliteFrameStore implements FrameStore {
 
   checkpointOpen(parts: OpenPart[]): void {
     if (this.closed || parts.length === 0) return;
-    for (const p of parts) this.openParts.push(p);
+    this.openBatches.add(parts);
     this.schedule();
   }
 
   commit(): void {
     if (this.closed) return;
     this.clearTimer();
-    if (!this.pending.length && !this.pendingAcks.size && !this.dirtySeqs.size && !this.gaps.size && !this.openParts.length) return;
+    if (!this.pending.length && !this.pendingAcks.size && !this.dirtySeqs.size && !this.gaps.size && !this.openBatches.waiting) return;
     const added = this.pending.length > 0 || this.gaps.size > 0;
     try {
       this.commitOnce();
@@ -243,14 +161,14 @@ class SqliteFrameStore implements FrameStore {
   }
 
   private fetchRows(afterId: number, limit: number, uptoId: number): StoredFrame[] {
-    if (this.recent.covers(afterId)) return this.recent.read(afterId, uptoId, limit, (id) => this.pendingAcks.has(id) || this.pinned.has(id));
+    if (this.recent.covers(afterId)) return this.recent.read(afterId, uptoId, limit, this.busy);
     const out: StoredFrame[] = [];
     let cursor = afterId;
     while (out.length < limit) {
       const rows = this.stmt("SELECT * FROM frames WHERE id > ? AND id <= ? ORDER BY id LIMIT ?").all(cursor, uptoId, limit) as FrameRow[];
       for (const r of rows) {
         cursor = r.id;
-        if (this.pendingAcks.has(r.id) || this.pinned.has(r.id)) continue;
+        if (this.busy(r.id)) continue;
         out.push(toStored(r));
         if (out.length === limit) break;
       }
@@ -405,10 +323,8 @@ class SqliteFrameStore implements FrameStore {
   }
 
   private loadState(): void {
-    this.openFirst = new Map();
-    this.bundlesFrom = 0;
-    this.closedUnstored = [];
-    this.recoverOpenBatches();
+    this.openBatches.reopened();
+    recoverOpenBatches(this.db, (sql) => this.stmt(sql), this.now, this.log);
     const q = this.stmt("SELECT COUNT(*) AS n, COALESCE(SUM(length(bytes)), 0) AS b, COALESCE(MAX(id), 0) AS m FROM frames").get() as {
       n: number;
       b: number;
@@ -432,58 +348,6 @@ class SqliteFrameStore implements FrameStore {
       }
     }
     for (const s of this.next.keys()) this.dirtySeqs.add(s);
-  }
-
-  /** Batches that were being filled when the process died become frames: their samples were accepted. */
-  private recoverOpenBatches(): void {
-    const insert = this.stmt(
-      "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,0,?,?,?,?,?,?,?)",
-    );
-    // Checkpoints written by versions before open_parts: whole batches, already encoded.
-    const legacy = this.stmt("SELECT * FROM open_frames").all() as {
-      stream: string;
-      seq: number;
-      priority: number;
-      untrusted: number;
-      codec: string;
-      samples: number;
-      t_first: number;
-      t_last: number;
-      bytes: Uint8Array;
-    }[];
-    // Rows of earlier versions first: a database holds one kind or the other, never both for one batch.
-    const parts = this.stmt("SELECT stream, seq, part, priority, samples, bytes FROM open_parts ORDER BY stream, seq, part").all() as OpenBundle["parts"];
-    const bundles: OpenBundle[] = parts.length ? [{ parts, closed: [] }] : [];
-    for (const r of this.stmt("SELECT id, bytes FROM open_bundles ORDER BY id").all() as { id: number; bytes: Uint8Array }[]) {
-      try {
-        bundles.push(decodeOpenBundle(r.bytes));
-      } catch (e) {
-        this.log.error({ row: r.id, err: String(e) }, "an open-batch checkpoint row is unreadable; the samples only it held are lost");
-      }
-    }
-    if (!legacy.length && !bundles.length) return;
-    const batches = replayOpenBundles(bundles);
-    let frames = 0;
-    let samples = 0;
-    this.db.transaction(() => {
-      for (const r of legacy) insert.run(r.stream, r.seq, r.priority, r.untrusted, r.codec, r.samples, r.t_first, r.t_last, this.now(), r.bytes);
-      for (const b of batches.values()) {
-        try {
-          const f = frameFromOpenParts(b.stream, b.seq, b.parts);
-          insert.run(b.stream, b.seq, b.priority, f.untrusted ? 1 : 0, f.codec, f.samples, f.tFirst, f.tLast, this.now(), f.bytes);
-          frames++;
-          samples += f.samples;
-        } catch (e) {
-          this.log.error({ stream: b.stream, seq: b.seq, err: String(e) }, "an open-batch checkpoint could not be rebuilt; its samples are lost");
-        }
-      }
-      this.stmt("DELETE FROM open_frames").run();
-      this.stmt("DELETE FROM open_parts").run();
-      this.stmt("DELETE FROM open_bundles").run();
-    })();
-    frames += legacy.length;
-    samples += legacy.reduce((n, r) => n + r.samples, 0);
-    this.log.info({ frames, samples }, "recovered the batches open at the last stop");
   }
 
   private quarantine(e: unknown, when: string): void {
@@ -522,7 +386,7 @@ class SqliteFrameStore implements FrameStore {
     const insert = this.stmt(
       "INSERT INTO frames (stream, seq, priority, urgent, untrusted, codec, samples, t_first, t_last, created_ms, bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     );
-    const drop = (f: { stream: string; samples: number; tFirst: number; tLast: number }, reason: DropReason): void => {
+    const drop = (f: DroppedFrame, reason: DropReason): void => {
       const d = txDrops.get(reason)!;
       d.frames++;
       d.samples += f.samples;
@@ -541,7 +405,7 @@ class SqliteFrameStore implements FrameStore {
 
     // A commit that only forgets acknowledged frames need not wait for the medium: if a power cut undoes it,
     // those frames are sent once more and the consumer drops the duplicates. Anything new waits for the fsync.
-    const onlyAcks = this.pending.length === 0 && this.gaps.size === 0 && this.openParts.length === 0;
+    const onlyAcks = this.pending.length === 0 && this.gaps.size === 0 && !this.openBatches.waiting;
     this.setSynchronous(onlyAcks ? "NORMAL" : "FULL");
     // Gap records below take their numbers inside the transaction: reserve ahead for them too.
     for (const g of this.gaps.values()) this.reservation.cover(g.stream, (this.next.get(g.stream) ?? this.reservation.bound(g.stream)) + this.gaps.size);
@@ -549,7 +413,7 @@ class SqliteFrameStore implements FrameStore {
     this.db.transaction(() => {
       const del = this.stmt("DELETE FROM frames WHERE id = ?");
       for (const id of this.pendingAcks.keys()) del.run(id);
-      bundle = this.writeOpenBundle();
+      bundle = this.openBatches.write((sql) => this.stmt(sql), this.pending.map((p) => p.frame));
       for (const p of this.pending) {
         const need = frameSize(p.frame);
         if (queuedBytes + need > this.opts.maxBytes) {
@@ -577,14 +441,12 @@ class SqliteFrameStore implements FrameStore {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    if (bundle) this.applyOpenBundle(bundle);
-    this.closedUnstored = [];
+    this.openBatches.committed(bundle);
     this.recent.forget(this.pendingAcks.keys());
     this.recent.forget(evicted);
     // A frame can be inserted and evicted by the same transaction (a more important one needed its room).
     const gone = new Set(evicted);
     this.recent.add(gone.size ? inserted.filter((f) => !gone.has(f.id)) : inserted);
-    this.openParts = [];
     this.pendingAcks.clear();
     this.dirtySeqs.clear();
     this.gaps = new Map();
@@ -594,45 +456,11 @@ class SqliteFrameStore implements FrameStore {
     if (this.now() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
   }
 
-  /**
-   * Inside the commit's transaction: one open_bundles row with the parts it adds and the checkpointed batches its
-   * frames close, and the deletion of the rows no open batch needs any more. Returns the state to keep once it has
-   * committed.
-   */
-  private writeOpenBundle(): BundleChange | undefined {
-    const closed: BatchRef[] = [];
-    const closedKeys = new Set<string>();
-    const opened = new Set<string>();
-    for (const p of this.openParts) {
-      const k = batchKey(p.stream, p.seq);
-      if (!this.openFirst.has(k)) opened.add(k);
-    }
-    const closes = (f: BatchRef): void => {
-      const k = batchKey(f.stream, f.seq);
-      if (!this.openFirst.has(k) && !opened.has(k)) return;
-      closed.push({ stream: f.stream, seq: f.seq });
-      closedKeys.add(k);
-    };
-    for (const p of this.pending) closes(p.frame);
-    this.closedUnstored.forEach(closes);
-    if (!this.openParts.length && !closed.length) return undefined;
-    const bytes = encodeOpenBundle({ parts: this.openParts, closed });
-    const id = Number(this.stmt("INSERT INTO open_bundles (bytes) VALUES (?)").run(bytes).lastInsertRowid);
-    // Every row below the first part of the oldest open batch holds only parts of closed batches. This row stays
-    // (it holds the first parts of the batches it opens), even when every batch has closed: row ids then keep
-    // growing, where a rowid table emptied by this delete would number its next rows from 1 again.
-    let keepFrom = id;
-    for (const [k, first] of this.openFirst) if (first < keepFrom && !closedKeys.has(k)) keepFrom = first;
-    if (keepFrom > this.bundlesFrom) this.stmt("DELETE FROM open_bundles WHERE id < ?").run(keepFrom);
-    for (const k of closedKeys) opened.delete(k);
-    return { id, opened, closed: closedKeys, bundlesFrom: Math.max(keepFrom, this.bundlesFrom) };
-  }
+  /** In flight (pinned) or acknowledged and deleted with the next commit: not to be fetched or evicted. */
+  private readonly busy = (id: number): boolean => this.pinned.has(id) || this.pendingAcks.has(id);
 
-  /** Applies a committed bundle to the in-memory view of the open batches. */
-  private applyOpenBundle(c: BundleChange): void {
-    for (const k of c.closed) this.openFirst.delete(k);
-    for (const k of c.opened) this.openFirst.set(k, c.id);
-    this.bundlesFrom = c.bundlesFrom;
+  private evict(priority: PriorityLevel | number, bytes: number, onDrop: (f: DroppedFrame) => void, deleted: number[]): { bytes: number; frames: number } {
+    return evictFrames((sql) => this.stmt(sql), this.busy, priority, bytes, onDrop, deleted);
   }
 
   private synchronous: string | undefined;
@@ -641,35 +469,6 @@ class SqliteFrameStore implements FrameStore {
     if (this.synchronous === mode) return;
     this.db.pragma(`synchronous = ${mode}`);
     this.synchronous = mode;
-  }
-
-  /**
-   * Deletes committed frames no more important than `priority` (waveforms first, then the oldest periodic data,
-   * ...), skipping frames in flight, until `bytes` are freed. Runs inside the caller's transaction.
-   */
-  private evict(priority: PriorityLevel | number, bytes: number, onDrop: (r: { stream: string; samples: number; tFirst: number; tLast: number }) => void, deleted: number[]): { bytes: number; frames: number } {
-    let freed = 0;
-    let frames = 0;
-    let after = { p: Number.MAX_SAFE_INTEGER, id: 0 };
-    const sel = this.stmt(
-      "SELECT id, priority, stream, samples, t_first, t_last, length(bytes) AS n FROM frames WHERE priority >= ? AND (priority < ? OR (priority = ? AND id > ?)) ORDER BY priority DESC, id LIMIT 64",
-    );
-    const del = this.stmt("DELETE FROM frames WHERE id = ?");
-    while (freed < bytes) {
-      const rows = sel.all(priority, after.p, after.p, after.id) as { id: number; priority: number; stream: string; samples: number; t_first: number; t_last: number; n: number }[];
-      if (!rows.length) break;
-      for (const r of rows) {
-        after = { p: r.priority, id: r.id };
-        if (this.pinned.has(r.id) || this.pendingAcks.has(r.id)) continue;
-        del.run(r.id);
-        deleted.push(r.id);
-        freed += r.n + ROW_OVERHEAD_BYTES;
-        frames++;
-        onDrop({ stream: r.stream, samples: r.samples, tFirst: r.t_first, tLast: r.t_last });
-        if (freed >= bytes) break;
-      }
-    }
-    return { bytes: freed, frames };
   }
 
   /**
@@ -685,7 +484,7 @@ class SqliteFrameStore implements FrameStore {
     const want = this.pendingBytes * 2 + 16 * 1024;
     const gaps = new Map(this.gaps);
     const dropped = { frames: 0, samples: 0 };
-    const onDrop = (r: { stream: string; samples: number; tFirst: number; tLast: number }): void => {
+    const onDrop = (r: DroppedFrame): void => {
       dropped.frames++;
       dropped.samples += r.samples;
       mergeGap(gaps, { ...r, reason: "disk-full" });
@@ -720,7 +519,7 @@ class SqliteFrameStore implements FrameStore {
 
   private dropPending(p: Pending): void {
     // Its batch is closed all the same: its checkpointed parts must not come back as a frame after a crash.
-    this.closedUnstored.push({ stream: p.frame.stream, seq: p.frame.seq });
+    this.openBatches.closedWithoutFrame({ stream: p.frame.stream, seq: p.frame.seq });
     this.pendingBytes -= frameSize(p.frame);
     const d = this.drops.get("disk-full")!;
     d.frames++;

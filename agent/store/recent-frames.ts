@@ -1,7 +1,7 @@
 // The frames of the last few commits, kept in memory so the uplink's live path does not read back from SQLite what
 // it has just written (that SELECT and the copies of its blobs were a measurable part of a live second). It answers
 // only for ids it fully covers: every frame still stored with an id from `from` on is held here.
-import type { StoredFrame } from "./frame-store.js";
+import type { StoredFrame } from "./frame-store-types.js";
 
 export class RecentFrames {
   private frames: StoredFrame[] = [];

@@ -6,7 +6,7 @@ import type { Logger } from "../log.js";
 import { RateLimitedLog } from "../log.js";
 import type { UplinkConfig } from "../../config/schema/index.js";
 import type { SecretRef } from "../../config/schema/common.js";
-import type { FrameStore, StoredFrame } from "../store/frame-store.js";
+import type { FrameStore, StoredFrame } from "../store/frame-store-types.js";
 import { GAP_CODEC } from "../store/gap-record.js";
 import { brokerLabel, checkTransportSecurity, connectOptions, type BrokerConfig } from "./connect-options.js";
 import { Pacer } from "./pacer.js";

@@ -9,7 +9,7 @@ import { silentLogger } from "../../agent/log.js";
 import { startAgent } from "../../agent/runtime/agent.js";
 import { defaultDeps } from "../../agent/runtime/default-deps.js";
 import type { Frame } from "../../agent/pipeline/frame.js";
-import type { FrameStore } from "../../agent/store/frame-store.js";
+import type { FrameStore } from "../../agent/store/frame-store-types.js";
 
 const YEARS_BEHIND = 6 * 365 * 86_400_000; // a Pi without RTC boots believing it is years ago
 

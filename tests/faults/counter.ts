@@ -3,7 +3,7 @@ import { decodeFrame } from "../../agent/codec/index.js";
 import { StreamBatcher } from "../../agent/codec/batcher.js";
 import { codecOptions } from "../../config/schema/codec.js";
 import { Priority, type StreamInfo } from "../../agent/model.js";
-import type { FrameStore } from "../../agent/store/frame-store.js";
+import type { FrameStore } from "../../agent/store/frame-store-types.js";
 import { GAP_CODEC, decodeGapRecord, type GapRecord } from "../../agent/store/gap-record.js";
 import type { Received, Subscriber } from "./subscriber.js";
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeGapRecord, GAP_CODEC } from "../../agent/store/gap-record.js";
-import type { FrameStore } from "../../agent/store/frame-store.js";
+import type { FrameStore } from "../../agent/store/frame-store-types.js";
 import { frame, openTestStore, tempDir } from "./helpers.js";
 
 let cleanups: (() => void)[] = [];

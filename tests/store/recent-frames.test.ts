@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoredFrame } from "../../agent/store/frame-store.js";
+import type { StoredFrame } from "../../agent/store/frame-store-types.js";
 import { RecentFrames } from "../../agent/store/recent-frames.js";
 import { frame, openTestStore, tempDir } from "./helpers.js";
 

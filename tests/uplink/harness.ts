@@ -3,7 +3,7 @@ import { pino, type Logger } from "pino";
 import { uplinkConfig } from "../../config/schema/uplink.js";
 import type { UplinkConfig } from "../../config/schema/index.js";
 import { MqttUplink } from "../../agent/uplink/mqtt-uplink.js";
-import type { FrameStore } from "../../agent/store/frame-store.js";
+import type { FrameStore } from "../../agent/store/frame-store-types.js";
 import { readSecret } from "../../config/load.js";
 
 /** A logger whose lines are kept in memory, to assert what was (and was not) logged. */

@@ -9,7 +9,7 @@ import { frame, openTestStore, tempDir } from "../store/helpers.js";
 import { makeUplink, memoryLogger, once, uplinkCfg, when } from "./harness.js";
 import { silentLogger } from "../../agent/log.js";
 import { InsecureCredentialsError } from "../../agent/uplink/connect-options.js";
-import type { FrameStore } from "../../agent/store/frame-store.js";
+import type { FrameStore } from "../../agent/store/frame-store-types.js";
 import type { MqttUplink } from "../../agent/uplink/mqtt-uplink.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
