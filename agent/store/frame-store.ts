@@ -140,6 +140,9 @@ class SqliteFrameStore implements FrameStore {
       this.log.info("store writable again");
     }
     if (added) for (const l of this.listeners) l();
+    // After the listeners: what this commit made durable (a door event) is published before the checkpoint copies the
+    // WAL back and syncs the database file, a second fsync that would otherwise sit in the event's path.
+    if (this.now() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
   }
 
   // ---- uplink side ----
@@ -453,7 +456,6 @@ class SqliteFrameStore implements FrameStore {
     this.queuedBytes = queuedBytes;
     this.queuedFrames = queuedFrames;
     this.maxId = maxId;
-    if (this.now() - this.lastCheckpointMs >= CHECKPOINT_EVERY_MS) this.checkpoint();
   }
 
   /** In flight (pinned) or acknowledged and deleted with the next commit: not to be fetched or evicted. */

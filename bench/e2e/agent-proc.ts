@@ -77,7 +77,13 @@ const temp = new TemperatureSim();
 // The runtime's sink: a batcher per stream in front of the store; its tick (once per flush interval) closes batches
 // by age, checkpoints the open ones (store.checkpointOpenBatches, on by default) and commits.
 const FLUSH_MS = 1000;
-const sink = new BatcherSink(streams, (info, nextSeq) => new StreamBatcher(info, codecOptions.parse(codecOf.get(info.name)), nextSeq), store, () => dataT, undefined, FLUSH_MS);
+/** Door frames handed to the store and not yet acknowledged, by sequence number: when their event was accepted. */
+const doorsInFlight = new Map<number, number>();
+let doorAcceptedAt = 0;
+const onFrame = (f: { stream: string; seq: number }): void => {
+  if (f.stream === doorStream.name) doorsInFlight.set(f.seq, doorAcceptedAt);
+};
+const sink = new BatcherSink(streams, (info, nextSeq) => new StreamBatcher(info, codecOptions.parse(codecOf.get(info.name)), nextSeq), store, () => dataT, onFrame, FLUSH_MS);
 
 /** Sensor samples produced (the benchmark's unit, the same in both configurations). */
 let samples = 0;
@@ -301,18 +307,31 @@ async function drain(doorMs: number): Promise<object> {
     if (backlog <= 0) resolve();
     else uplink.on("ack", onAck);
   });
+  // The agent's side of a door event: from its acceptance to the broker's PUBACK (store commit with its fsync, publish,
+  // broker, and the PUBACKs of backlog frames that come back ahead of it), against the consumer's side (acceptance to
+  // delivery to the subscriber) measured in run.ts.
+  const doorAckMs: number[] = [];
+  const onDoorAck = (f: { stream: string; seq: number }): void => {
+    const at = f.stream === doorStream.name ? doorsInFlight.get(f.seq) : undefined;
+    if (at === undefined) return;
+    doorsInFlight.delete(f.seq);
+    doorAckMs.push(performance.now() - at);
+  };
+  uplink.on("ack", onDoorAck);
   let doors = 0;
   const timer = setInterval(() => {
     doors++;
-    const sentAt = performance.timeOrigin + performance.now();
+    doorAcceptedAt = performance.now();
+    const sentAt = performance.timeOrigin + doorAcceptedAt;
     accept({ kind: "event", stream: doorStream.name, t: Math.round(sentAt), type: doors % 2 ? "door.open" : "door.close", data: { sentAt } });
   }, doorMs);
   await backlogDone;
   const drainMs = performance.now() - t0;
   clearInterval(timer);
   await drained();
+  uplink.off("ack", onDoorAck);
   lag.disable();
-  return { drainMs, doors, maxRssMB: usage().maxRssMB, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 };
+  return { drainMs, doors, doorAckMs, maxRssMB: usage().maxRssMB, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 };
 }
 
 await uplink.start();

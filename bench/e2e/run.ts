@@ -104,10 +104,10 @@ function child(file: string, arg: object, runtime: NodeRuntime = { flags: [], en
 function nextLine(lines: Interface): Promise<Record<string, number>> {
   return new Promise((resolve) => lines.once("line", (l) => resolve(JSON.parse(l))));
 }
-async function ask(c: { proc: ChildProcess; lines: Interface }, cmd: string): Promise<Record<string, number>> {
+async function ask<T = Record<string, number>>(c: { proc: ChildProcess; lines: Interface }, cmd: string): Promise<T> {
   const answer = nextLine(c.lines);
   c.proc.stdin!.write(cmd + "\n");
-  return answer;
+  return answer as Promise<T>;
 }
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -115,6 +115,16 @@ function percentile(xs: number[], p: number): number {
 }
 
 type Answer = Record<string, number>;
+/** agent-proc's answer to `drain`. */
+interface DrainAnswer {
+  drainMs: number;
+  doors: number;
+  /** Each door event's time from acceptance to its PUBACK, in the agent. */
+  doorAckMs: number[];
+  maxRssMB: number;
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
+}
 type Child = { proc: ChildProcess; lines: Interface };
 
 const dir = mkdtempSync(join(tmpdir(), "bench-e2e-"));
@@ -191,7 +201,7 @@ interface AgentRun {
   liveWire: number;
   /** One per outage. */
   fills: Answer[];
-  drains: Answer[];
+  drains: DrainAnswer[];
   stop: Answer & { emitted?: Record<string, number> };
   consumed: Consumed;
 }
@@ -213,13 +223,13 @@ async function runAgent(mode: AgentMode, between: () => Promise<void>): Promise<
   const liveWire = proxy.bytesUp - wire0;
   await between();
   const fills: Answer[] = [];
-  const drains: Answer[] = [];
+  const drains: DrainAnswer[] = [];
   for (let i = 0; i < OUTAGES; i++) {
     proxy.cut();
     fills.push(await ask(agent, `fill ${OUTAGE_S} ${FILL_SPEED}`));
     measureDoorsOf = gatewayId;
     proxy.restore();
-    drains.push(await ask(agent, `drain ${DOOR_MS}`));
+    drains.push(await ask<DrainAnswer>(agent, `drain ${DOOR_MS}`));
     measureDoorsOf = "";
   }
   const stop = await ask(agent, "stop");
@@ -232,8 +242,8 @@ async function runAgent(mode: AgentMode, between: () => Promise<void>): Promise<
     if (c.received < stop.uplinkRecords) await new Promise((r) => setTimeout(r, 20));
   }
   if (c.received !== stop.uplinkRecords) console.error(`WARNING: ${mode}: received ${c.received} of ${stop.uplinkRecords} samples and events`);
-  const peak = (xs: Answer[]): string => Math.max(...xs.map((a) => a.maxRssMB)).toFixed(1);
-  console.error(`${mode}: peak RSS by phase (MB): live ${live.maxRssMB.toFixed(1)}, outage fills ${peak(fills)}, drains ${peak(drains)}`);
+  const peak = (xs: number[]): string => Math.max(...xs).toFixed(1);
+  console.error(`${mode}: peak RSS by phase (MB): live ${live.maxRssMB.toFixed(1)}, outage fills ${peak(fills.map((f) => f.maxRssMB))}, drains ${peak(drains.map((d) => d.maxRssMB))}`);
   return { mode, warm, live, idle, liveWire, fills, drains, stop, consumed: c };
 }
 
@@ -248,6 +258,8 @@ const raw = await runAgent("raw", async () => {
 });
 const analytics = await runAgent("analytics", async () => {});
 
+/** The agent's own door latencies (acceptance to PUBACK) over all drains. */
+const agentDoorAcks = (r: AgentRun): number[] => r.drains.flatMap((d) => d.doorAckMs);
 function figures(r: AgentRun) {
   return {
     cpuPerM: (r.live.cpuS / r.live.samples) * 1e6,
@@ -267,6 +279,9 @@ function figures(r: AgentRun) {
     doorP50: percentile(r.consumed.doorLatency, 50),
     doorP99: percentile(r.consumed.doorLatency, 99),
     doorMax: Math.max(...r.consumed.doorLatency),
+    agentDoorP50: percentile(agentDoorAcks(r), 50),
+    agentDoorP99: percentile(agentDoorAcks(r), 99),
+    agentDoorMax: Math.max(...agentDoorAcks(r)),
     doorEvents: r.consumed.doorLatency.length,
     loopLagP99Ms: Math.max(...r.drains.map((d) => d.loopLagP99Ms)),
     loopLagMaxMs: Math.max(...r.drains.map((d) => d.loopLagMaxMs)),
@@ -287,6 +302,7 @@ const noiseFloor = ((VibrationSim.noiseFloorBits() / 8) * VIB_RATE) / (VIB_RATE 
 const x = (v: number): string => (Number.isFinite(v) ? (v >= 10 ? v.toFixed(0) : v.toFixed(1)) + "x" : "-");
 const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : "-");
 const door = (f: typeof fr): string => `${ms(f.doorP50)} / ${ms(f.doorP99)}; max ${ms(f.doorMax)} (${f.doorEvents} events in ${OUTAGES} drains)`;
+const agentDoor = (f: typeof fr): string => `${ms(f.agentDoorP50)} / ${ms(f.agentDoorP99)}; max ${ms(f.agentDoorMax)}`;
 const drainCell = (f: typeof fr): string => `${f.drainS.toFixed(2)} s = ${x(f.drainFactor)} (each: ${f.drainsS.map((d) => d.toFixed(2)).join(", ")} s)`;
 const none = "n/a: keeps no backlog";
 // Ratios are baseline / agent (higher is better), except the drain speed-up, which is already a factor.
@@ -304,6 +320,7 @@ const rows: string[][] = [
   ["disk bytes per hour (store meter; kernel)", `${(fr.diskPerHour / 1e6).toFixed(1)} MB; ${(fr.kernelDiskPerHour / 1e6).toFixed(1)} MB`, `${(fa.diskPerHour / 1e6).toFixed(2)} MB; ${(fa.kernelDiskPerHour / 1e6).toFixed(2)} MB`, "0 (buffers nothing)", "-", "-", "live window, grouped 1 s commits"],
   [`backlog drain (${OUTAGE_S} s of data), slowest of ${OUTAGES} outages`, drainCell(fr), drainCell(fa), "loses it", none, none, ">= 100x faster than accrued"],
   [`door latency during the drains p50 / p99; max, ms (an event every ${DOOR_MS} ms)`, door(fr), door(fa), "-", none, none, "p99 < 100 ms"],
+  ["door events in the agent during the drains: acceptance to its PUBACK, p50 / p99; max, ms", agentDoor(fr), agentDoor(fa), "-", none, none, "behind the backlog's PUBACKs"],
 ];
 const a = analytics;
 const snap = { warmUp: a.warm.snapshots, live: a.live.snapshots - a.warm.snapshots, outage: a.fills[a.fills.length - 1].snapshots - a.live.snapshots, total: a.stop.snapshots };

@@ -175,6 +175,21 @@ describe("frame store", () => {
     expect(after.bytesWritten).toBeGreaterThan(500);
     expect(after.bytesWrittenPerHour).toBeGreaterThan(after.bytesWritten);
   });
+
+  it("lets the uplink publish an urgent frame before the periodic WAL checkpoint runs", () => {
+    let now = 1_000_000;
+    const s = track(openTestStore(setup(), { now: () => now }));
+    s.put(frame(s, "t"));
+    s.commit(); // the first commit checkpoints (none ran before)
+    const written = s.stats().bytesWritten;
+    now += 30_000; // a checkpoint is due with the next commit
+    const seenByListener: number[] = [];
+    s.onCommit(() => seenByListener.push(s.stats().bytesWritten));
+    s.put(frame(s, "door", { urgent: true, priority: 0 })); // commitEveryEvent: committed at once
+    // The write meter counts a checkpoint when it runs: unchanged for the listener, grown once commit() returned.
+    expect(seenByListener).toEqual([written]);
+    expect(s.stats().bytesWritten).toBeGreaterThan(written);
+  });
 });
 
 describe("frame store self-repair while running", () => {
