@@ -59,6 +59,8 @@ describe("the systemd unit", () => {
     expect(Number(one("WatchdogSec"))).toBeGreaterThan(0);
     expect(one("ExecReload")).toBe("/bin/kill -HUP $MAINPID");
     expect(one("ExecStart")).toBe(`${process.execPath} --max-semi-space-size=1 --max-old-space-size=24 --v8-pool-size=1 --single-threaded --no-memory-reducer /opt/edge-agent/bin/edge-agent.js run --config /etc/edge-agent/config.yaml`);
+    // The memory settings bench:e2e measures the agent with (bench/e2e/shipped-runtime.ts reads the same lines).
+    expect(d.get("Environment")).toEqual(["NODE_ENV=production", "MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=65536 MALLOC_TRIM_THRESHOLD_=131072"]);
     expect(one("User")).toBe("edge-agent");
     expect(one("StandardOutput")).toBe("journal");
     expect(one("NoNewPrivileges")).toBe("yes");
