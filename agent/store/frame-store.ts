@@ -72,6 +72,8 @@ class SqliteFrameStore implements FrameStore {
   private pendingBytes = 0;
   private readonly pendingAcks = new Map<number, number>();
   private readonly pinned = new Map<number, number>();
+  /** In flight (pinned) or acknowledged and deleted with the next commit: not to be fetched, evicted or rewritten. */
+  private readonly busy = (id: number): boolean => this.pinned.has(id) || this.pendingAcks.has(id);
   private gaps = new Map<string, GapRange>();
   private readonly drops = new Map<DropReason, DropCount>(REASONS.map((r) => [r, { frames: 0, samples: 0 }]));
   private queuedBytes = 0;
@@ -218,7 +220,7 @@ class SqliteFrameStore implements FrameStore {
     const rewritten: [number, Uint8Array][] = [];
     this.db.transaction(() => {
       for (const r of rows) {
-        if (this.pinned.has(r.id) || this.pendingAcks.has(r.id)) continue;
+        if (this.busy(r.id)) continue;
         const f = toStored(r);
         const b = fn(f.bytes, f);
         if (!b) continue;
@@ -269,14 +271,15 @@ class SqliteFrameStore implements FrameStore {
   // ---- internals ----
 
   private readonly stmts = new Map<string, Database.Statement>();
-  private stmt(sql: string): Database.Statement {
+  /** A prepared statement, prepared once per database (bound, so the store's helpers can take it as it is). */
+  private readonly stmt = (sql: string): Database.Statement => {
     let s = this.stmts.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
       this.stmts.set(sql, s);
     }
     return s;
-  }
+  };
 
   private schedule(): void {
     if (this.timer || this.closed) return;
@@ -327,7 +330,7 @@ class SqliteFrameStore implements FrameStore {
 
   private loadState(): void {
     this.openBatches.reopened();
-    recoverOpenBatches(this.db, (sql) => this.stmt(sql), this.now, this.log);
+    recoverOpenBatches(this.db, this.stmt, this.now, this.log);
     const q = this.stmt("SELECT COUNT(*) AS n, COALESCE(SUM(length(bytes)), 0) AS b, COALESCE(MAX(id), 0) AS m FROM frames").get() as {
       n: number;
       b: number;
@@ -416,7 +419,7 @@ class SqliteFrameStore implements FrameStore {
     this.db.transaction(() => {
       const del = this.stmt("DELETE FROM frames WHERE id = ?");
       for (const id of this.pendingAcks.keys()) del.run(id);
-      bundle = this.openBatches.write((sql) => this.stmt(sql), this.pending.map((p) => p.frame));
+      bundle = this.openBatches.write(this.stmt, this.pending.map((p) => p.frame));
       for (const p of this.pending) {
         const need = frameSize(p.frame);
         if (queuedBytes + need > this.opts.maxBytes) {
@@ -458,11 +461,8 @@ class SqliteFrameStore implements FrameStore {
     this.maxId = maxId;
   }
 
-  /** In flight (pinned) or acknowledged and deleted with the next commit: not to be fetched or evicted. */
-  private readonly busy = (id: number): boolean => this.pinned.has(id) || this.pendingAcks.has(id);
-
   private evict(priority: PriorityLevel | number, bytes: number, onDrop: (f: DroppedFrame) => void, deleted: number[]): { bytes: number; frames: number } {
-    return evictFrames((sql) => this.stmt(sql), this.busy, priority, bytes, onDrop, deleted);
+    return evictFrames(this.stmt, this.busy, priority, bytes, onDrop, deleted);
   }
 
   private synchronous: string | undefined;
